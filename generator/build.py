@@ -1,0 +1,109 @@
+"""The pipeline, top to bottom: read → validate → Hub → render → write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import load_config
+from generator.model.hub import Hub, load_hub
+from generator.problems import BuildFailed, Problem, Problems
+from generator.read.discover import read_content
+from generator.render import markdown
+from generator.render.outputs import Output, Site, registry
+from generator.render.templates import Theme, theme_exists
+from generator.write import WriteError, check_target, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pieces: int
+    pages: int
+    files: int
+    seconds: float
+    problems: list[Problem]
+
+
+def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
+         future: bool = False) -> tuple[Hub | None, Problems]:
+    """Read and validate a hub. `now` None means: the clock from the environment."""
+    from generator.clock import resolve_now
+
+    problems = Problems()
+    config = load_config(root, problems)
+    if config is None:
+        return None, problems
+    if not theme_exists(config):
+        problems.error("hub.yaml", 0, f"unknown theme '{config.theme}'",
+                       f"create themes/{config.theme}/ or use theme: default")
+    when = now if now is not None else resolve_now(None, config.timezone)
+    sources = read_content(root)
+    hub, hub_problems = load_hub(config, sources, now=when, drafts=drafts, future=future)
+    problems.extend(hub_problems)
+    return hub, problems
+
+
+def render_bodies(hub: Hub) -> tuple[dict[str, markdown.Body], list[Problem]]:
+    links = {p.source: p.url for p in hub.pieces}
+    hidden = {p.source for p in hub.hidden}
+    bodies: dict[str, markdown.Body] = {}
+    problems: list[Problem] = []
+    for piece in hub.pieces:
+        body = markdown.render(piece.body, source=piece.source, body_line=piece.body_line,
+                               links=links, base_path=hub.config.base_path)
+        for problem in body.problems:
+            if any(h in problem.message for h in hidden):
+                continue
+            problems.append(problem)
+        bodies[piece.key] = body
+    return bodies, problems
+
+
+def render(hub: Hub) -> tuple[list[Output], list[Problem], Theme]:
+    theme = Theme(hub.config)
+    bodies, problems = render_bodies(hub)
+    site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems)
+    outputs: list[Output] = []
+    for renderer in registry():
+        outputs.extend(renderer(site))
+    return outputs, site.problems, theme
+
+
+def check(root: Path, *, now: dt.datetime | None = None) -> list[Problem]:
+    """Everything `foyer build` would report, without writing anything."""
+    hub, problems = load(root, now=now)
+    if hub is not None and not problems.errors:
+        _, render_problems, _ = render(hub)
+        problems.extend(render_problems)
+    return problems.sorted()
+
+
+def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
+          drafts: bool = False, future: bool = False, strict: bool = False) -> BuildResult:
+    """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed."""
+    started = time.perf_counter()
+    out = out if out is not None else root / "site"
+    hub, problems = load(root, now=now, drafts=drafts, future=future)
+    unsafe = check_target(out, root)
+    if unsafe:
+        problems.error(str(out), 0, unsafe, "pass another --out")
+    if hub is None or problems.errors or (strict and problems.warnings):
+        raise BuildFailed(problems.sorted())
+    outputs, render_problems, theme = render(hub)
+    problems.extend(render_problems)
+    if problems.errors or (strict and problems.warnings):
+        raise BuildFailed(problems.sorted())
+    static = [(folder, "theme") for folder in theme.static_sources()]
+    if (root / "static").is_dir():
+        static.append((root / "static", ""))
+    try:
+        files = write_site(out, outputs, static)
+    except WriteError as exc:
+        raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
+    pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    return BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
+                       files=files, seconds=time.perf_counter() - started,
+                       problems=problems.sorted())

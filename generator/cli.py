@@ -1,0 +1,156 @@
+"""The `foyer` command: parses arguments, calls the pipeline, maps failures to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__, report
+from generator.clock import ClockError, resolve_now
+from generator.problems import BuildFailed
+
+
+def _hub_root(arg: str | None) -> Path:
+    from generator.config import find_root
+
+    start = Path(arg or ".")
+    found = find_root(start)
+    return found if found is not None else start.resolve()
+
+
+def _now(args: argparse.Namespace, root: Path):  # type: ignore[no-untyped-def]
+    """--now (or SOURCE_DATE_EPOCH) in the hub's time zone."""
+    from generator.config import load_config
+    from generator.problems import Problems
+
+    config = load_config(root, Problems())
+    return resolve_now(getattr(args, "now", None), config.timezone if config else "UTC")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build
+
+    root = _hub_root(args.dir)
+    out = Path(args.out).resolve() if args.out else None
+    with report.progress("Building…"):
+        result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
+                       future=args.future, strict=args.strict)
+    report.problems(result.problems)
+    try:
+        shown = result.out.relative_to(Path.cwd())
+    except ValueError:
+        shown = result.out
+    report.line(f"Built {result.pieces} pieces into {result.pages} pages "
+                f"({result.files} files) in {result.seconds:.2f} s → {shown}/")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.build import check
+
+    root = _hub_root(args.dir)
+    found = check(root, now=_now(args, root))
+    report.problems(found)
+    report.counts(found)
+    errors = [p for p in found if p.is_error]
+    if errors or (args.strict and found):
+        return 1
+    report.line("No problems found." if not found else "No errors.")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from generator.scaffold import init_hub
+
+    target = Path(args.dir)
+    try:
+        written = init_hub(target, title=args.title, language=args.language)
+    except FileExistsError as exc:
+        report.error(f"{exc} already exists; foyer init only writes into a new or empty folder")
+        return 1
+    report.line(f"Created a hub in {target}/ ({len(written)} files). Next: "
+                f"cd {target} && foyer build")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from generator.scaffold import UnknownKind, new_piece
+
+    root = _hub_root(args.dir)
+    try:
+        path = new_piece(root, args.kind, args.title, now=_now(args, root))
+    except UnknownKind as exc:
+        report.error(str(exc))
+        return 2
+    except FileExistsError as exc:
+        report.error(f"{exc} already exists; choose another title")
+        return 1
+    report.line(f"Wrote {path.relative_to(root)}")
+    return 0
+
+
+def _add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", metavar="ISO-8601",
+                        help="the build's clock, e.g. 2026-11-24T12:00+01:00 "
+                        "(default: SOURCE_DATE_EPOCH, else the system clock)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="foyer", description="A static-site generator for community hubs.")
+    parser.add_argument("--version", action="version", version=f"foyer {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="check the hub and build the site")
+    build.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    build.add_argument("--out", metavar="PATH", help="output folder (default: site/ beside hub.yaml)")
+    build.add_argument("--drafts", action="store_true", help="include drafts (preview)")
+    build.add_argument("--future", action="store_true", help="include scheduled pieces (preview)")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _add_now(build)
+    build.set_defaults(func=cmd_build)
+
+    check = commands.add_parser("check", help="report every problem in the hub, write nothing")
+    check.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    _add_now(check)
+    check.set_defaults(func=cmd_check)
+
+    init = commands.add_parser("init", help="create a small working hub")
+    init.add_argument("dir", help="a new or empty folder")
+    init.add_argument("--title", default="My Community", help="the hub's name")
+    init.add_argument("--language", default="en", help="content language, e.g. en or fr")
+    init.set_defaults(func=cmd_init)
+
+    new = commands.add_parser("new", help="write a new content file with the fields to fill")
+    new.add_argument("kind", help="member, story, ritual, resource, newsletter or page")
+    new.add_argument("title", help="title (or name, for a member)")
+    new.add_argument("--dir", help="the hub's folder (default: here)")
+    _add_now(new)
+    new.set_defaults(func=cmd_new)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except BuildFailed as failed:
+        report.problems(failed.problems)
+        report.counts(failed.problems)
+        report.error("build stopped; the previous site is untouched")
+        return 1
+    except ClockError as exc:
+        report.error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,258 @@
+"""The Hub: every validated piece, indexed, cross-checked, with states, routes and tags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from generator.config import HubConfig
+from generator.model import fields as coercers
+from generator.model import occurrences, publishing, routes
+from generator.model.entries import (
+    Member,
+    Newsletter,
+    Page,
+    Piece,
+    Planned,
+    Resource,
+    Ritual,
+    Story,
+)
+from generator.model.validate import validate_calendar, validate_piece
+from generator.problems import Problems, did_you_mean
+from generator.read.discover import Sources
+
+NEXT_DATES = 5
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str  # the most frequent spelling
+    pieces: tuple[Piece, ...]
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Hub:
+    """Everything the renderers may use. Lists hold visible pieces, in display order."""
+
+    config: HubConfig
+    now: dt.datetime
+    members: tuple[Member, ...] = ()
+    stories: tuple[Story, ...] = ()
+    rituals: tuple[Ritual, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    newsletters: tuple[Newsletter, ...] = ()
+    pages: tuple[Page, ...] = ()
+    planned: tuple[Planned, ...] = ()
+    hidden: tuple[Piece, ...] = ()  # drafts and scheduled pieces left out of this build
+    static_files: tuple[str, ...] = ()
+    tags: tuple[Tag, ...] = ()
+    by_key: dict[str, Piece] = field(default_factory=dict)
+    translations: dict[str, tuple[Piece, ...]] = field(default_factory=dict)
+    next_dates: dict[str, tuple[occurrences.Occurrence, ...]] = field(default_factory=dict)
+
+    @property
+    def pieces(self) -> tuple[Piece, ...]:
+        return (*self.members, *self.stories, *self.rituals, *self.resources,
+                *self.newsletters, *self.pages)
+
+    def member(self, slug: str) -> Member | None:
+        piece = self.by_key.get(f"members/{slug}")
+        return piece if isinstance(piece, Member) else None
+
+    def listed(self, pieces: tuple[Piece, ...]) -> list[Piece]:
+        """Pieces shown in listings and feeds: translations appear on their original."""
+        return [p for p in pieces if not p.translation_of]
+
+    def stories_of(self, member: str) -> list[Story]:
+        return [s for s in self.stories if member in s.members and not s.translation_of]
+
+    def rituals_hosted_by(self, member: str) -> list[Ritual]:
+        return [r for r in self.rituals if member in r.hosts and not r.translation_of]
+
+    def resources_by(self, member: str) -> list[Resource]:
+        return [r for r in self.resources if member in r.contributed_by and not r.translation_of]
+
+    def tag_slugs(self, piece: Piece) -> list[tuple[str, str]]:
+        """(slug, display name) of a piece's tags."""
+        names = {t.slug: t.name for t in self.tags}
+        result = []
+        for name in getattr(piece, "tags", ()):
+            slug = coercers.tag_slug(name)
+            result.append((slug, names.get(slug, name)))
+        return result
+
+
+def _name_key(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+
+
+def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: bool = False,
+             future: bool = False) -> tuple[Hub, Problems]:
+    problems = Problems()
+    problems.extend(sources.problems)
+    env = coercers.Env(ZoneInfo(config.timezone), frozenset(sources.static_files))
+    pieces: list[Piece] = []
+    for source in sources.files:
+        piece = validate_piece(source, env, config.language, problems)
+        if piece is not None:
+            pieces.append(routes.with_route(publishing.with_state(piece, now), config.base_path))
+    planned: list[Planned] = []
+    if sources.calendar is not None:
+        planned = validate_calendar(sources.calendar, env, problems)
+
+    routes.check_collisions(pieces, sources.static_files, problems)
+    _check_references(pieces, problems)
+    _check_newsletter_numbers(pieces, problems)
+    _check_rituals(pieces, problems)
+    _check_members(pieces, problems)
+
+    visible = [p for p in pieces if publishing.is_visible(p, drafts=drafts, future=future)]
+    hidden = tuple(p for p in pieces if p not in visible)
+
+    def of(cls: type[Piece]) -> list[Piece]:
+        return [p for p in visible if type(p) is cls]
+
+    members = sorted(of(Member), key=lambda m: (_name_key(m.name), m.slug))  # type: ignore[attr-defined]
+    stories = sorted(of(Story), key=lambda s: (s.sort_date, s.slug), reverse=True)
+    rituals = sorted(of(Ritual), key=lambda r: (_name_key(r.title), r.slug))  # type: ignore[attr-defined]
+    resources = sorted(of(Resource), key=lambda r: (_name_key(r.title), r.slug))  # type: ignore[attr-defined]
+    newsletters = sorted(of(Newsletter), key=lambda n: (n.number, n.slug), reverse=True)  # type: ignore[attr-defined]
+    pages = sorted(of(Page), key=lambda p: (p.menu is None, p.menu or 0, _name_key(p.title), p.slug))  # type: ignore[attr-defined]
+
+    by_key = {p.key: p for p in visible}
+    translations = _translations(visible)
+    tags = _tags([*stories, *rituals, *resources], config.base_path)
+    next_dates = {r.slug: occurrences.next_occurrences(r, now, NEXT_DATES)
+                  for r in rituals if isinstance(r, Ritual)}
+    hub = Hub(
+        config=config, now=now, members=tuple(members), stories=tuple(stories),  # type: ignore[arg-type]
+        rituals=tuple(rituals), resources=tuple(resources),  # type: ignore[arg-type]
+        newsletters=tuple(newsletters), pages=tuple(pages), planned=tuple(planned),  # type: ignore[arg-type]
+        hidden=hidden, static_files=tuple(sources.static_files), tags=tags, by_key=by_key,
+        translations=translations, next_dates=next_dates,
+    )
+    return hub, problems
+
+
+def _check_references(pieces: list[Piece], problems: Problems) -> None:
+    keys = {p.key for p in pieces}
+    member_slugs = sorted(p.slug for p in pieces if isinstance(p, Member))
+    for piece in pieces:
+        for field_name in ("members", "hosts", "contributed_by"):
+            for index, slug in enumerate(getattr(piece, field_name, ()) or ()):
+                if f"members/{slug}" not in keys:
+                    line = piece.line(field_name, index)
+                    problems.error(piece.source, line, f"unknown member '{slug}' in '{field_name}'",
+                                   did_you_mean(slug, member_slugs)
+                                   or f"add content/members/{slug}.md or fix the slug")
+        for index, ref in enumerate(getattr(piece, "features", ()) or ()):
+            if ref not in keys:
+                section = ref.split("/", 1)[0]
+                candidates = [k for k in keys if k.startswith(section + "/")]
+                problems.error(piece.source, piece.line("features", index),
+                               f"unknown feature '{ref}'",
+                               did_you_mean(ref, candidates) or f"no file content/{ref}.md")
+        if piece.translation_of:
+            target = f"{piece.section}/{piece.translation_of}"
+            candidates = [k.split("/", 1)[1] for k in keys if k.startswith(piece.section + "/")]
+            if target not in keys:
+                problems.error(piece.source, piece.line("translation_of"),
+                               f"unknown translation_of '{piece.translation_of}'",
+                               did_you_mean(piece.translation_of, candidates)
+                               or f"name a file of content/{piece.section}/ without .md")
+            elif piece.translation_of == piece.slug:
+                problems.error(piece.source, piece.line("translation_of"),
+                               "a piece cannot be a translation of itself",
+                               "name the other language's version")
+
+
+def _check_newsletter_numbers(pieces: list[Piece], problems: Problems) -> None:
+    by_number: dict[int, list[Newsletter]] = defaultdict(list)
+    for piece in pieces:
+        if isinstance(piece, Newsletter) and not piece.translation_of:
+            by_number[piece.number].append(piece)
+    for number, issues in sorted(by_number.items()):
+        if len(issues) > 1:
+            issues.sort(key=lambda n: n.source)
+            for issue in issues[1:]:
+                problems.error(issue.source, issue.line("number"),
+                               f"newsletter number {number} is also used by {issues[0].source}",
+                               f"give each issue its own number; the next free one is "
+                               f"{max(by_number) + 1}")
+
+
+def _check_rituals(pieces: list[Piece], problems: Problems) -> None:
+    for ritual in pieces:
+        if not isinstance(ritual, Ritual):
+            continue
+        if ritual.repeat and ritual.until and "COUNT=" in ritual.repeat:
+            problems.error(ritual.source, ritual.line("until"),
+                           "'until' and COUNT in 'repeat' cannot both end a ritual",
+                           "keep one of them")
+            continue
+        if ritual.repeat and "UNTIL=" in ritual.repeat and ritual.until:
+            problems.error(ritual.source, ritual.line("until"),
+                           "'until' and UNTIL in 'repeat' cannot both end a ritual",
+                           "keep 'until' and remove UNTIL from the rule")
+            continue
+        try:
+            occurrences.rule_of(ritual)
+        except (ValueError, TypeError) as exc:
+            problems.error(ritual.source, ritual.line("repeat"), f"'repeat': {exc}",
+                           "write UNTIL without a time zone, or use the 'until' field")
+            continue
+        for index, day in enumerate(ritual.except_dates):
+            if not occurrences.is_occurrence_day(ritual, day):
+                problems.warning(ritual.source, ritual.line("except", index),
+                                 f"cancelled date {day.isoformat()} is not a date of this ritual",
+                                 "check the date against 'starts' and 'repeat'")
+        if ritual.repeat and not ritual.hosts and ritual.active and not ritual.draft:
+            problems.warning(ritual.source, ritual.line("title"),
+                             "recurring ritual with no host",
+                             "add 'hosts: [member-slug]' so members know who welcomes them")
+
+
+def _check_members(pieces: list[Piece], problems: Problems) -> None:
+    for member in pieces:
+        if isinstance(member, Member) and not member.body.strip():
+            problems.warning(member.source, member.body_line, "member has no bio",
+                             "write a few sentences about them below the front matter")
+
+
+def _translations(pieces: list[Piece]) -> dict[str, tuple[Piece, ...]]:
+    groups: dict[str, list[Piece]] = defaultdict(list)
+    for piece in pieces:
+        root = f"{piece.section}/{piece.translation_of or piece.slug}"
+        groups[root].append(piece)
+    result: dict[str, tuple[Piece, ...]] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            ordered = tuple(sorted(group, key=lambda p: (p.translation_of is not None, p.lang)))
+            for piece in group:
+                result[piece.key] = ordered
+    return result
+
+
+def _tags(pieces: list[Piece], base_path: str) -> tuple[Tag, ...]:
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    members: dict[str, list[Piece]] = defaultdict(list)
+    for piece in pieces:
+        if piece.translation_of:
+            continue
+        for name in getattr(piece, "tags", ()):
+            slug = coercers.tag_slug(name)
+            spellings[slug][name] += 1
+            if piece not in members[slug]:
+                members[slug].append(piece)
+    tags = []
+    for slug in sorted(members):
+        name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        tags.append(Tag(slug, name, tuple(members[slug]), base_path + routes.tag_path(slug)))
+    return tuple(tags)

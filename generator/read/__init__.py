@@ -1,0 +1,1 @@
+"""Stage 1: files on disk → SourceFile records, with no interpretation of their fields."""

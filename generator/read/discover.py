@@ -1,0 +1,183 @@
+"""Walk a hub's folders: content files by section, calendar.yaml, static files."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.problems import Problem, did_you_mean
+from generator.read.frontmatter import SourceFile, normalise_text, parse
+from generator.read.yamlfile import KeyPath, load_yaml
+
+SECTIONS = ("members", "stories", "rituals", "resources", "newsletters", "pages")
+CALENDAR = "calendar.yaml"
+MAX_FILE_BYTES = 5 * 1024 * 1024
+DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", ".keep", "desktop.ini"}
+
+
+def is_temporary(name: str) -> bool:
+    """Editor leftovers: swap, backup and lock files."""
+    return (
+        name.startswith((".#", "#", "~$"))
+        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig"))
+        or name.startswith(".") and name.endswith(".swp")
+    )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    path: str
+    data: Any
+    lines: dict[KeyPath, int]
+
+
+@dataclass
+class Sources:
+    """Everything read from disk, before interpretation."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    calendar: Calendar | None = None
+    static_files: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def split_name(stem: str) -> tuple[str, str]:
+    """'2025-01-02-hello' → ('hello', '2025-01-02'); 'hello' → ('hello', '')."""
+    match = DATE_PREFIX.match(stem)
+    if match:
+        return match.group(2), match.group(1)
+    return stem, ""
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _read_bytes(path: Path, rel: str, root: Path, problems: list[Problem]) -> bytes | None:
+    if path.is_symlink() and not _inside(path, root):
+        problems.append(Problem(rel, 0, "symbolic link points outside the hub",
+                                "copy the file into the hub instead of linking to it"))
+        return None
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(
+                rel, 0, f"file is too large ({size // 1024 // 1024} MB; the limit is "
+                f"{MAX_FILE_BYTES // 1024 // 1024} MB)", "split it, or put large files in static/"))
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}", "check its permissions"))
+        return None
+
+
+def _decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        return normalise_text(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(rel, line, "file is not valid UTF-8", "save it with UTF-8 encoding"))
+        return None
+
+
+def read_content(root: Path) -> Sources:
+    sources = Sources()
+    content = root / "content"
+    if content.is_dir():
+        for entry in sorted(os.scandir(content), key=lambda e: e.name):
+            rel = f"content/{entry.name}"
+            if entry.name in IGNORED_NAMES or is_temporary(entry.name):
+                continue
+            if entry.is_dir():
+                if entry.name in SECTIONS:
+                    _read_section(root, Path(entry.path), entry.name, sources)
+                elif not entry.name.startswith("."):
+                    sources.problems.append(Problem(
+                        rel, 0, f"unknown section '{entry.name}'",
+                        did_you_mean(entry.name, SECTIONS)
+                        or "sections are " + ", ".join(SECTIONS)))
+            elif entry.name == CALENDAR:
+                _read_calendar(root, Path(entry.path), rel, sources)
+            elif not entry.name.startswith("."):
+                hint = did_you_mean(entry.name, [CALENDAR])
+                sources.problems.append(Problem(
+                    rel, 0, "file outside the known sections",
+                    hint or "move it into one of content/" + ", content/".join(SECTIONS)))
+    sources.static_files = list_static(root / "static", root, sources.problems)
+    return sources
+
+
+def _read_section(root: Path, folder: Path, section: str, sources: Sources) -> None:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(root).as_posix()
+            if name in IGNORED_NAMES or is_temporary(name) or name.startswith("."):
+                continue
+            if Path(dirpath) != folder:
+                sources.problems.append(Problem(
+                    rel, 0, "file in a sub-folder of a section",
+                    f"move it directly into content/{section}/"))
+                continue
+            if not name.endswith(".md"):
+                sources.problems.append(Problem(
+                    rel, 0, "not a Markdown file, ignored",
+                    "content files end in .md; put images and downloads in static/",
+                    severity="warning"))
+                continue
+            raw = _read_bytes(path, rel, root, sources.problems)
+            if raw is None:
+                continue
+            text = _decode(raw, rel, sources.problems)
+            if text is None:
+                continue
+            slug, prefix = split_name(name[:-3])
+            parsed = parse(rel, section, slug, prefix, text)
+            if isinstance(parsed, Problem):
+                sources.problems.append(parsed)
+            else:
+                sources.files.append(parsed)
+
+
+def _read_calendar(root: Path, path: Path, rel: str, sources: Sources) -> None:
+    raw = _read_bytes(path, rel, root, sources.problems)
+    if raw is None:
+        return
+    text = _decode(raw, rel, sources.problems)
+    if text is None:
+        return
+    doc = load_yaml(rel, text)
+    if isinstance(doc, Problem):
+        sources.problems.append(doc)
+        return
+    sources.calendar = Calendar(rel, doc.data, doc.lines)
+
+
+def list_static(folder: Path, root: Path, problems: list[Problem]) -> list[str]:
+    """Files under static/, relative to it, skipping editor leftovers and links outside the hub."""
+    found: list[str] = []
+    if not folder.is_dir():
+        return found
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name in IGNORED_NAMES or is_temporary(name):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not _inside(path, root):
+                problems.append(Problem(
+                    path.relative_to(root).as_posix(), 0,
+                    "symbolic link points outside the hub",
+                    "copy the file into the hub instead of linking to it"))
+                continue
+            found.append(path.relative_to(folder).as_posix())
+    return found

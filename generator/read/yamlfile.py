@@ -1,0 +1,114 @@
+"""YAML text → (data, line of every key), with YAML errors as located problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+
+# A key path: ("where", "online") or ("except", 0).
+KeyPath = tuple[Any, ...]
+
+MAX_NODES = 20_000  # walking an alias bomb must stay bounded
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without YAML 1.1 booleans for yes/no/on/off (the 'Norway problem')."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    data: Any
+    lines: dict[KeyPath, int]
+
+
+def _count_alias_fanout(node: yaml.Node) -> int:
+    """Number of nodes reached when aliases are expanded, capped at MAX_NODES + 1."""
+    seen = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            return seen
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append(key)
+                stack.append(value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return seen
+
+
+def _record_lines(node: yaml.Node, offset: int) -> dict[KeyPath, int]:
+    lines: dict[KeyPath, int] = {}
+    stack: list[tuple[KeyPath, yaml.Node]] = [((), node)]
+    while stack:
+        path, current = stack.pop()
+        if len(path) > 4:
+            continue
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    sub = (*path, key.value)
+                    lines[sub] = key.start_mark.line + 1 + offset
+                    stack.append((sub, value))
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                sub = (*path, index)
+                lines[sub] = item.start_mark.line + 1 + offset
+                stack.append((sub, item))
+    return lines
+
+
+def load_yaml(path: str, text: str, offset: int = 0) -> YamlDoc | Problem:
+    """Parse one YAML document; `offset` is the number of file lines before `text`."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YamlDoc(None, {})
+        if _count_alias_fanout(node) > MAX_NODES:
+            return Problem(
+                path,
+                node.start_mark.line + 1 + offset,
+                "YAML too large once its aliases are expanded",
+                "remove the '*' aliases and write the values out",
+            )
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else offset + 1
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        return Problem(path, line, f"YAML syntax error: {what}", _yaml_hint(what))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        return Problem(path, offset + 1, f"YAML error: {exc}", "check the YAML syntax")
+    finally:
+        loader.dispose()
+    return YamlDoc(data, _record_lines(node, offset))
+
+
+def _yaml_hint(what: str) -> str:
+    if "mapping values are not allowed" in what:
+        return "quote a value that contains ': ', e.g. title: 'Bilan : 2025'"
+    if "found character '\\t'" in what:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in what:
+        return "each line needs 'key: value'; quote values that span lines"
+    if "found undefined alias" in what or "found unhashable key" in what:
+        return "quote values that start with '*', '&', '[' or '{'"
+    return "check quotes and indentation around this line"

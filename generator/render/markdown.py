@@ -1,0 +1,145 @@
+"""The one Markdown setup: CommonMark + tables, footnotes, strikethrough, task lists, anchors.
+
+Bodies are never templated. HTML comments are dropped. Links to other content files
+(`../members/ana.md`) become page URLs, links into static/ become site URLs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from generator.model.fields import tag_slug
+from generator.problems import Problem
+
+COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+SUMMARY_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    excerpt: str  # plain text of the first paragraph, shortened
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def _heading_slug(text: str) -> str:
+    return tag_slug(text) or "section"
+
+
+def _drop_comments(state: StateCore) -> None:
+    kept = []
+    for token in state.tokens:
+        if token.type == "html_block" and "<!--" in token.content:
+            token.content = COMMENT.sub("", token.content)
+            if not token.content.strip():
+                continue
+        if token.type == "inline" and token.children:
+            children = []
+            for child in token.children:
+                if child.type == "html_inline" and child.content.startswith("<!--"):
+                    continue
+                children.append(child)
+            token.children = children
+        kept.append(token)
+    state.tokens = kept
+
+
+def _rewrite_links(state: StateCore) -> None:
+    env = state.env
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        line = env["body_line"] + (token.map[0] if token.map else 0)
+        for child in token.children:
+            attr = {"link_open": "href", "image": "src"}.get(child.type)
+            if attr is None:
+                continue
+            value = child.attrGet(attr)
+            if isinstance(value, str):
+                child.attrSet(attr, _resolve(value, env, line))
+
+
+def _resolve(href: str, env: dict[str, Any], line: int) -> str:
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
+        return href
+    base_path: str = env["base_path"]
+    if href.startswith("/"):
+        if base_path != "/" and not href.startswith(base_path):
+            return base_path + href.lstrip("/")
+        return href
+    suffix = href[len(parts.path):]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(env["source"]),
+                                               unquote(parts.path)))
+    if target.startswith("static/"):
+        return base_path + target[len("static/"):] + suffix
+    if target.endswith(".md") and target.startswith("content/"):
+        url = env["links"].get(target)
+        if url is None:
+            env["problems"].append(Problem(
+                env["source"], line, f"link to a missing content file '{href}'",
+                "check the path; links between content files are relative, like "
+                "../members/ana.md"))
+            return href
+        return url + suffix
+    return href
+
+
+def _excerpt(tokens: list[Token]) -> str:
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens):
+            inline = tokens[index + 1]
+            text = "".join(c.content for c in inline.children or []
+                           if c.type in ("text", "code_inline", "softbreak") or c.type == "hardbreak")
+            text = " ".join(text.split())
+            if not text:
+                continue
+            if len(text) > SUMMARY_CHARS:
+                text = text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+            return text
+    return ""
+
+
+def make_parser() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": True, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(tasklists_plugin, label=True)
+        .use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+    )
+    md.core.ruler.push("foyer_drop_comments", _drop_comments)
+    md.core.ruler.push("foyer_links", _rewrite_links)
+    return md
+
+
+_PARSER: MarkdownIt | None = None
+
+
+def parser() -> MarkdownIt:
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = make_parser()
+    return _PARSER
+
+
+def render(text: str, *, source: str, body_line: int, links: dict[str, str],
+           base_path: str = "/") -> Body:
+    """Markdown → HTML, its excerpt, and the problems found (broken content links)."""
+    md = parser()
+    env: dict[str, Any] = {"source": source, "body_line": body_line, "links": links,
+                           "base_path": base_path, "problems": []}
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return Body(html, _excerpt(tokens), tuple(env["problems"]))

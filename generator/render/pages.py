@@ -1,0 +1,194 @@
+"""HTML pages: home, directory and members, stories, rituals, resources, newsletters, tags,
+free pages and 404 — each a template of the theme filled from the Hub."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model import routes
+from generator.model.entries import Member, Newsletter, Piece, Resource, Ritual, Story
+from generator.model.hub import Hub
+from generator.render.outputs import Output, Site
+
+HOME_STORIES = 3
+HOME_DATES = 5
+
+
+def render(site: Site) -> Iterator[Output]:
+    hub = site.hub
+    yield home(site)
+    yield _page(site, "members.html", "members/index.html", title_key="members",
+                section="members", url=_url(hub, "members/"), members=hub.members)
+    for member in hub.members:
+        yield _piece_page(site, "member.html", member, stories=hub.stories_of(member.slug),
+                          rituals=hub.rituals_hosted_by(member.slug),
+                          resources=hub.resources_by(member.slug))
+    yield from story_listing(site)
+    for story in hub.stories:
+        yield _piece_page(site, "story.html", story, authors=_members(hub, story.members))
+    yield _page(site, "rituals.html", "rituals/index.html", title_key="rituals",
+                section="rituals", url=_url(hub, "rituals/"),
+                rituals=hub.listed(hub.rituals), upcoming=upcoming(hub, 10))
+    for ritual in hub.rituals:
+        yield _piece_page(site, "ritual.html", ritual, hosts=_members(hub, ritual.hosts),
+                          dates=hub.next_dates.get(ritual.slug, ()))
+    yield _page(site, "resources.html", "resources/index.html", title_key="resources",
+                section="resources", url=_url(hub, "resources/"),
+                kinds=resource_kinds(hub))
+    for resource in hub.resources:
+        yield _piece_page(site, "resource.html", resource,
+                          contributors=_members(hub, resource.contributed_by))
+    yield _page(site, "newsletters.html", "newsletters/index.html", title_key="newsletters",
+                section="newsletters", url=_url(hub, "newsletters/"),
+                years=newsletter_years(hub))
+    for issue in hub.newsletters:
+        yield _piece_page(site, "newsletter.html", issue, features=_features(hub, issue))
+    yield _page(site, "tags.html", "tags/index.html", title_key="tags", section="tags",
+                url=_url(hub, "tags/"), tags=hub.tags)
+    for tag in hub.tags:
+        yield _page(site, "tag.html", routes.tag_path(tag.slug) + "index.html",
+                    title=tag.name, section="tags", url=tag.url, tag=tag,
+                    groups=_group_by_section(tag.pieces))
+    for page in hub.pages:
+        yield _piece_page(site, "page.html", page)
+    yield _page(site, "404.html", "404.html", title_key="not_found", url=_url(hub, "404.html"),
+                noindex=True)
+
+
+def _url(hub: Hub, path: str) -> str:
+    return hub.config.base_path + path
+
+
+def home(site: Site) -> Output:
+    hub = site.hub
+    stories = hub.listed(hub.stories)[:HOME_STORIES]
+    latest = hub.listed(hub.newsletters)[:1]
+    return _page(site, "home.html", "index.html", title=hub.config.title, section="home",
+                 url=_url(hub, ""), stories=stories, newsletter=latest[0] if latest else None,
+                 upcoming=upcoming(hub, HOME_DATES), join=join_url(hub))
+
+
+def join_url(hub: Hub) -> str | None:
+    """hub.yaml `join`: a page slug, a site path or a URL."""
+    join = hub.config.join
+    if not join:
+        return None
+    if "://" in join or join.startswith("mailto:"):
+        return join
+    page = hub.by_key.get(f"pages/{join.strip('/')}")
+    if page is not None:
+        return page.url
+    return _url(hub, join.lstrip("/"))
+
+
+def upcoming(hub: Hub, count: int) -> list[tuple[Any, Ritual]]:
+    """The next dates of all active rituals, merged in time order."""
+    by_slug = {r.slug: r for r in hub.rituals}
+    merged = [(o, by_slug[o.ritual]) for dates in hub.next_dates.values() for o in dates
+              if not by_slug[o.ritual].translation_of]
+    merged.sort(key=lambda pair: (pair[0].start, pair[1].slug))
+    return merged[:count]
+
+
+def story_listing(site: Site) -> Iterator[Output]:
+    hub = site.hub
+    stories = hub.listed(hub.stories)
+    per_page = hub.config.per_page
+    pages = max(1, math.ceil(len(stories) / per_page))
+    for number in range(1, pages + 1):
+        path = routes.listing_path("stories", number)
+        pager = {
+            "number": number, "count": pages,
+            "previous": _url(hub, routes.listing_path("stories", number - 1))
+            if number > 1 else None,
+            "next": _url(hub, routes.listing_path("stories", number + 1))
+            if number < pages else None,
+        }
+        yield _page(site, "stories.html", path + "index.html", title_key="stories",
+                    section="stories", url=_url(hub, path),
+                    stories=stories[(number - 1) * per_page: number * per_page], pager=pager)
+
+
+def resource_kinds(hub: Hub) -> list[tuple[str, list[Resource]]]:
+    kinds: dict[str, list[Resource]] = {}
+    for resource in hub.listed(hub.resources):
+        assert isinstance(resource, Resource)
+        kinds.setdefault(resource.kind, []).append(resource)
+    return sorted(kinds.items())
+
+
+def newsletter_years(hub: Hub) -> list[tuple[int, list[Newsletter]]]:
+    years: dict[int, list[Newsletter]] = {}
+    for issue in hub.listed(hub.newsletters):
+        assert isinstance(issue, Newsletter)
+        years.setdefault(issue.date.year, []).append(issue)
+    return sorted(years.items(), reverse=True)
+
+
+def _members(hub: Hub, slugs: Iterable[str]) -> list[Member]:
+    return [m for m in (hub.member(s) for s in slugs) if m is not None]
+
+
+def _features(hub: Hub, issue: Newsletter) -> list[Piece]:
+    return [hub.by_key[ref] for ref in issue.features if ref in hub.by_key]
+
+
+def _group_by_section(pieces: Iterable[Piece]) -> list[tuple[str, list[Piece]]]:
+    groups: dict[str, list[Piece]] = {}
+    for piece in pieces:
+        groups.setdefault(piece.section, []).append(piece)
+    order = ["stories", "rituals", "resources", "newsletters"]
+    return [(s, groups[s]) for s in order if s in groups]
+
+
+def _piece_page(site: Site, template: str, piece: Piece, **extra: Any) -> Output:
+    body = site.bodies.get(piece.key)
+    return _page(
+        site, template, piece.output, title=getattr(piece, "title", piece.slug),
+        section=piece.section, url=piece.url, piece=piece, lang=piece.lang,
+        body=Markup(body.html) if body else Markup(""),
+        description=getattr(piece, "summary", None) or (body.excerpt if body else None),
+        image=getattr(piece, "image", None) or getattr(piece, "avatar", None),
+        translations=site.hub.translations.get(piece.key, ()), **extra)
+
+
+def _page(site: Site, template: str, output: str, *, url: str, title: str | None = None,
+          title_key: str | None = None, section: str = "", lang: str | None = None,
+          description: str | None = None, **extra: Any) -> Output:
+    hub = site.hub
+    env = site.theme.env
+    context: dict[str, Any] = {
+        "hub": hub,
+        "lang": lang or hub.config.language,
+        "section": section,
+        "url": url,
+        "canonical": site.theme.absolute(url),
+        "title_key": title_key,
+        "description": description or hub.config.description,
+        "menu": [p for p in hub.pages if p.menu is not None and not p.translation_of],
+        "join_url": join_url(hub),
+        "translations": (),
+        "image": None,
+        "piece": None,
+        "noindex": False,
+        "feeds": [],
+        "body": Markup(""),
+        "theme_asset": site.theme.asset_url,
+        "site_url": lambda path: path if "://" in path else _url(hub, path.lstrip("/")),
+        "tag_links": hub.tag_slugs,
+        "Story": Story, "Ritual": Ritual, "Resource": Resource, "Newsletter": Newsletter,
+    }
+    context.update(extra)
+    if title is None:
+        title = site.theme.translate(_Ctx(context), title_key or "")
+    context["title"] = title
+    html = env.get_template(template).render(context)
+    return Output(output, html.encode("utf-8"))
+
+
+class _Ctx(dict):  # type: ignore[type-arg]
+    """A minimal stand-in for a Jinja context, for translating outside templates."""

@@ -1,0 +1,179 @@
+"""Stage 4: outputs and static files → a fresh folder beside the site, swapped in atomically.
+
+The previous site stays whole until the new one is complete: a failed or killed build never
+leaves a half-written site, and the last good one is never lost.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.render.outputs import Output
+
+MARKER = ".foyer"
+MARKER_TEXT = b"This folder is written by foyer build. Edits here are lost at the next build.\n"
+_RENAME_EXCHANGE = 2
+
+
+class WriteError(Exception):
+    """The site could not be written; the previous site is untouched."""
+
+
+def check_target(out: Path, root: Path) -> str | None:
+    """Why writing to `out` would be unsafe, or None."""
+    out = out.resolve()
+    root = root.resolve()
+    if out == root or root.is_relative_to(out):
+        return f"the output folder {out} holds the hub itself"
+    if (root / "content").resolve().is_relative_to(out) or out.is_relative_to(root / "content"):
+        return f"the output folder {out} overlaps content/"
+    if out.is_relative_to(root / "static"):
+        return f"the output folder {out} is inside static/"
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        return (f"{out} is not empty and was not written by foyer; remove it or choose "
+                "another --out")
+    return None
+
+
+def _safe_relative(path: str) -> bool:
+    parts = path.split("/")
+    return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts[:-1]
+
+
+def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]]) -> int:
+    """Write everything into a new folder, then swap it with `out`. Returns files written."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(out)
+    new = out.parent / f".{out.name}.foyer-new-{os.getpid()}"
+    if new.exists():
+        shutil.rmtree(new)
+    count = 0
+    try:
+        new.mkdir()
+        made: set[Path] = {new}
+        written: set[str] = set()
+        for output in outputs:
+            if not _safe_relative(output.path):
+                raise WriteError(f"refusing to write outside the site: {output.path!r}")
+            if output.path in written:
+                raise WriteError(f"two outputs for {output.path}")
+            written.add(output.path)
+            target = new / output.path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(output.data)
+            count += 1
+        for source, prefix in static:
+            count += _copy_tree(source, new / prefix if prefix else new, made)
+        (new / MARKER).mkdir(exist_ok=True)
+        (new / MARKER / "README").write_bytes(MARKER_TEXT)
+        _fsync_dir(new)
+        _swap(new, out)
+    except OSError as exc:
+        shutil.rmtree(new, ignore_errors=True)
+        what = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            what = "the disk is full"
+        raise WriteError(f"cannot write the site next to {out}: {what}; "
+                         "the previous site is untouched") from exc
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    return count
+
+
+def _copy_tree(source: Path, dest: Path, made: set[Path]) -> int:
+    count = 0
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        rel = Path(dirpath).relative_to(source)
+        target_dir = dest / rel
+        if target_dir not in made:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            made.add(target_dir)
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith(("~", ".swp")):
+                continue
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(source.resolve()):
+                continue  # reported by the reader; never published
+            shutil.copyfile(path, target_dir / name)
+            count += 1
+    return count
+
+
+def _swap(new: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(new, out)
+        return
+    if _exchange(new, out):
+        shutil.rmtree(new)  # now holds the previous site
+        return
+    old = out.parent / f".{out.name}.foyer-old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(new, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (Linux renameat2); False where unsupported."""
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_stale(out: Path) -> None:
+    """Leftovers of killed builds: new folders never swapped in, old ones never removed.
+
+    If a build was killed between the two renames of the fallback swap, the previous site is
+    only in an '-old-' folder: put it back.
+    """
+    for leftover in sorted(out.parent.glob(f".{out.name}.foyer-*-*")):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        if "-old-" in leftover.name and not out.exists():
+            os.rename(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
