@@ -24,6 +24,7 @@ from generator.model.entries import (
 from generator.model.validate import validate_calendar, validate_piece
 from generator.problems import Problems, did_you_mean
 from generator.read.discover import Sources
+from generator.read.frontmatter import SourceFile
 
 NEXT_DATES = 5
 
@@ -99,16 +100,20 @@ def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: b
     problems.extend(sources.problems)
     env = coercers.Env(ZoneInfo(config.timezone), frozenset(sources.static_files))
     pieces: list[Piece] = []
+    failed = []
     for source in sources.files:
         piece = validate_piece(source, env, config.language, problems)
         if piece is not None:
             pieces.append(routes.with_route(publishing.with_state(piece, now), config.base_path))
+        else:
+            failed.append(source)
     planned: list[Planned] = []
     if sources.calendar is not None:
         planned = validate_calendar(sources.calendar, env, problems)
 
     routes.check_collisions(pieces, sources.static_files, problems)
     _check_references(pieces, problems)
+    _check_raw_member_references(failed, pieces, problems)
     _check_newsletter_numbers(pieces, problems)
     _check_rituals(pieces, problems)
     _check_members(pieces, problems)
@@ -171,6 +176,23 @@ def _check_references(pieces: list[Piece], problems: Problems) -> None:
                 problems.error(piece.source, piece.line("translation_of"),
                                "a piece cannot be a translation of itself",
                                "name the other language's version")
+
+
+def _check_raw_member_references(failed: list[SourceFile], pieces: list[Piece],
+                                 problems: Problems) -> None:
+    """Files that failed validation still get their member references checked, so one run
+    reports every mistake."""
+    member_slugs = sorted(p.slug for p in pieces if isinstance(p, Member))
+    for source in failed:
+        for field_name in ("members", "hosts", "contributed_by"):
+            raw = source.data.get(field_name)
+            items = raw if isinstance(raw, list) else [raw] if isinstance(raw, str) else []
+            for index, slug in enumerate(items):
+                if isinstance(slug, str) and slug not in member_slugs:
+                    problems.error(source.path, source.line(field_name, index),
+                                   f"unknown member '{slug}' in '{field_name}'",
+                                   did_you_mean(slug, member_slugs)
+                                   or f"add content/members/{slug}.md or fix the slug")
 
 
 def _check_newsletter_numbers(pieces: list[Piece], problems: Problems) -> None:

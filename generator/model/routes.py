@@ -42,13 +42,13 @@ def check_collisions(pieces: list[Piece], static_files: list[str], problems: Pro
     for piece in sorted(pieces, key=lambda p: p.source):
         path = piece_path(piece.section, piece.slug)
         if piece.section == "pages" and (piece.slug in RESERVED or piece.slug in static_tops):
-            problems.error(piece.source, 0, f"page '{piece.slug}' would take the address "
+            problems.error(piece.source, 1, f"page '{piece.slug}' would take the address "
                            f"/{piece.slug}/, which foyer or static/ already uses",
                            "rename the file")
             continue
         other = seen.get(path)
         if other is not None:
-            problems.error(piece.source, 0, f"two files give the address /{path}: "
+            problems.error(piece.source, 1, f"two files give the address /{path}: "
                            f"{other.source} and {piece.source}",
                            "rename one of them; a date prefix is not part of the slug")
         else:

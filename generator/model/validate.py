@@ -56,7 +56,7 @@ def validate_mapping(
                 line = line_of(*prefix, spec.name) if spec.name in data else line_of(*prefix)
                 problems.error(path, line if prefix or spec.name in data else 1,
                                f"missing required {where} '{label}'",
-                               f"add '{spec.name}: …' ({spec.doc})")
+                               f"add a line '{spec.name}: …' — {spec.doc}")
             elif spec.kind == "group":
                 values[spec.name] = validate_mapping(
                     {}, spec.fields, path=path, line_of=line_of, prefix=(*prefix, spec.name),

@@ -63,19 +63,19 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _read_bytes(path: Path, rel: str, root: Path, problems: list[Problem]) -> bytes | None:
     if path.is_symlink() and not _inside(path, root):
-        problems.append(Problem(rel, 0, "symbolic link points outside the hub",
+        problems.append(Problem(rel, 1, "symbolic link points outside the hub",
                                 "copy the file into the hub instead of linking to it"))
         return None
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             problems.append(Problem(
-                rel, 0, f"file is too large ({size // 1024 // 1024} MB; the limit is "
+                rel, 1, f"file is too large ({size // 1024 // 1024} MB; the limit is "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MB)", "split it, or put large files in static/"))
             return None
         return path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, 0, f"cannot read file: {exc.strerror}", "check its permissions"))
+        problems.append(Problem(rel, 1, f"cannot read file: {exc.strerror}", "check its permissions"))
         return None
 
 
@@ -100,8 +100,10 @@ def read_content(root: Path) -> Sources:
                 if entry.name in SECTIONS:
                     _read_section(root, Path(entry.path), entry.name, sources)
                 elif not entry.name.startswith("."):
+                    inside = sorted(p for p in Path(entry.path).rglob("*") if p.is_file())
+                    where = inside[0].relative_to(root).as_posix() if inside else rel
                     sources.problems.append(Problem(
-                        rel, 0, f"unknown section '{entry.name}'",
+                        where, 1, f"unknown section '{entry.name}'",
                         did_you_mean(entry.name, SECTIONS)
                         or "sections are " + ", ".join(SECTIONS)))
             elif entry.name == CALENDAR:
@@ -109,7 +111,7 @@ def read_content(root: Path) -> Sources:
             elif not entry.name.startswith("."):
                 hint = did_you_mean(entry.name, [CALENDAR])
                 sources.problems.append(Problem(
-                    rel, 0, "file outside the known sections",
+                    rel, 1, "file outside the known sections",
                     hint or "move it into one of content/" + ", content/".join(SECTIONS)))
     sources.static_files = list_static(root / "static", root, sources.problems)
     return sources
@@ -125,12 +127,12 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources) -> N
                 continue
             if Path(dirpath) != folder:
                 sources.problems.append(Problem(
-                    rel, 0, "file in a sub-folder of a section",
+                    rel, 1, "file in a sub-folder of a section",
                     f"move it directly into content/{section}/"))
                 continue
             if not name.endswith(".md"):
                 sources.problems.append(Problem(
-                    rel, 0, "not a Markdown file, ignored",
+                    rel, 1, "not a Markdown file, ignored",
                     "content files end in .md; put images and downloads in static/",
                     severity="warning"))
                 continue
@@ -175,7 +177,7 @@ def list_static(folder: Path, root: Path, problems: list[Problem]) -> list[str]:
             path = Path(dirpath) / name
             if path.is_symlink() and not _inside(path, root):
                 problems.append(Problem(
-                    path.relative_to(root).as_posix(), 0,
+                    path.relative_to(root).as_posix(), 1,
                     "symbolic link points outside the hub",
                     "copy the file into the hub instead of linking to it"))
                 continue

@@ -30,6 +30,17 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    """A date-looking value that is not a real date stays text, for a located error later."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     data: Any

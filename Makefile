@@ -1,0 +1,33 @@
+# foyer — developer commands. Only Python 3.11+ and make are needed.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+NOW ?= 2026-11-24T12:00:00+01:00
+
+.PHONY: site test golden bench screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+## Build the example hub into site/
+site: $(VENV)/.installed
+	$(BIN)/foyer build .
+	@echo "Site written to site/. Serve it with: $(BIN)/python -m http.server -d site 8000 (then open http://127.0.0.1:8000/)"
+
+## Run the whole test suite
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## Rewrite the golden copy of the example hub after an intended change
+golden: $(VENV)/.installed-test
+	FOYER_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/test_golden.py -q
+
+clean:
+	rm -rf site .foyer-cache .pytest_cache

@@ -1,0 +1,90 @@
+"""Shared fixtures: a fixed clock, throwaway hubs, the example hub built once per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import textwrap
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpora" / "twir"
+PARIS = ZoneInfo("Europe/Paris")
+# The example hub's reference clock: golden files and browser tests are built at this time.
+EXAMPLE_NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=PARIS)
+
+MINIMAL_HUB = """\
+title: Test hub
+base_url: https://hub.example/
+language: en
+timezone: Europe/Paris
+"""
+
+
+def require_tool(available: bool, what: str) -> None:
+    """Skip a test whose tool is missing, or fail when FOYER_REQUIRE_TOOLS=1 (CI)."""
+    if available:
+        return
+    message = f"tool missing, skipped: {what}"
+    if os.environ.get("FOYER_REQUIRE_TOOLS") == "1":
+        pytest.fail(message + " (FOYER_REQUIRE_TOOLS=1)")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return dt.datetime(2026, 1, 15, 12, 0, tzinfo=PARIS)
+
+
+@pytest.fixture
+def make_hub(tmp_path: Path):
+    """make_hub({"content/stories/x.md": "---\\n…"}) → the hub's folder (hub.yaml included)."""
+
+    def make(files: dict[str, str], hub_yaml: str | None = MINIMAL_HUB) -> Path:
+        root = tmp_path / "hub"
+        root.mkdir(exist_ok=True)
+        if hub_yaml is not None and "hub.yaml" not in files:
+            (root / "hub.yaml").write_text(hub_yaml, encoding="utf-8")
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example hub (hub.yaml, content/, static/) that tests may build."""
+    target = tmp_path_factory.mktemp("example") / "hub"
+    target.mkdir()
+    shutil.copy2(ROOT / "hub.yaml", target / "hub.yaml")
+    for folder in ("content", "static", "themes"):
+        if (ROOT / folder).is_dir() and folder != "themes":
+            shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_example(example_copy: Path) -> Path:
+    """The example hub built once at EXAMPLE_NOW; the site folder. Read-only for tests."""
+    out = example_copy.parent / "site"
+    build(example_copy, now=EXAMPLE_NOW, out=out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real hub of shared/corpora/twir, built once per session."""
+    if not CORPUS.is_dir():
+        pytest.skip("shared/corpora/twir is not beside the repository")
+    out = tmp_path_factory.mktemp("twir") / "site"
+    build(CORPUS, now=dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), out=out)
+    return out
