@@ -11,7 +11,7 @@ from generator.config import load_config
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import read_content
-from generator.render import markdown
+from generator.render import feedcheck, markdown
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists
 from generator.write import WriteError, check_target, write_site
@@ -69,6 +69,7 @@ def render(hub: Hub) -> tuple[list[Output], list[Problem], Theme]:
     outputs: list[Output] = []
     for renderer in registry():
         outputs.extend(renderer(site))
+    problems.extend(feedcheck.check_outputs(outputs))
     return outputs, site.problems, theme
 
 

@@ -90,6 +90,17 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_newsletter(args: argparse.Namespace) -> int:
+    from generator.newsletter import build_eml
+
+    root = _hub_root(args.dir)
+    issue, data = build_eml(root, args.number, now=_now(args, root))
+    target = Path(args.eml) if args.eml else Path(f"{issue.slug}.eml")
+    target.write_bytes(data)
+    report.line(f"Wrote {target} ({issue.title})")
+    return 0
+
+
 def _add_now(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO-8601",
                         help="the build's clock, e.g. 2026-11-24T12:00+01:00 "
@@ -129,6 +140,12 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", help="the hub's folder (default: here)")
     _add_now(new)
     new.set_defaults(func=cmd_new)
+    letter = commands.add_parser("newsletter", help="write one issue as a ready-to-send .eml")
+    letter.add_argument("number", type=int, help="the issue's number")
+    letter.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    letter.add_argument("--eml", metavar="PATH", help="where to write it (default: <slug>.eml)")
+    _add_now(letter)
+    letter.set_defaults(func=cmd_newsletter)
     return parser
 
 

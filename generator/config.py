@@ -33,6 +33,8 @@ class HubConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     per_page: int = 10
+    newsletter_from: str | None = None
+    list_unsubscribe: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -89,6 +91,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
     give_first = values.get("give_first") or {}
     feeds = values.get("feeds") or {}
     pagination = values.get("pagination") or {}
+    newsletter = values.get("newsletter") or {}
     config = HubConfig(
         root=root,
         title=values["title"],
@@ -103,6 +106,8 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         feed_items=feeds.get("items", 20),
         feed_full_content=feeds.get("full_content", True),
         per_page=pagination.get("per_page", 10),
+        newsletter_from=newsletter.get("from"),
+        list_unsubscribe=newsletter.get("list_unsubscribe"),
     )
     for name, value, least in (("give_first.gives_per_ask", config.gives_per_ask, 0),
                                ("feeds.items", config.feed_items, 1),

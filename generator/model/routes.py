@@ -53,3 +53,20 @@ def check_collisions(pieces: list[Piece], static_files: list[str], problems: Pro
                            "rename one of them; a date prefix is not part of the slug")
         else:
             seen[path] = piece
+
+
+FEED_FILES = (("feed.xml", "application/rss+xml", "RSS"),
+              ("atom.xml", "application/atom+xml", "Atom"),
+              ("feed.json", "application/feed+json", "JSON Feed"))
+
+
+def feed_folders(section: str, slug: str | None = None) -> list[str]:
+    """Folders whose feeds a page announces: the site's, plus its section's, tag's or member's."""
+    folders = [""]
+    if section in ("stories", "newsletters"):
+        folders.append(f"{section}/")
+    elif section == "tags" and slug:
+        folders.append(tag_path(slug))
+    elif section == "members" and slug:
+        folders.append(piece_path("members", slug))
+    return folders

@@ -51,6 +51,13 @@ HUB = (
         Field("items", "int", "items per feed", default=20),
         Field("full_content", "bool", "full HTML in feeds, or summaries only", default=True),
     )),
+    Field("newsletter", "group", "the email version of newsletter issues", default={},
+          extension=True, fields=(
+        Field("from", "text", "sender of `foyer newsletter` emails, e.g. `Team <hi@example.org>`",
+              extension=True),
+        Field("list_unsubscribe", "text", "the List-Unsubscribe header, e.g. "
+              "`<mailto:leave@example.org>`; a placeholder when absent", extension=True),
+    )),
     Field("pagination", "group", "listings", default={}, extension=True, fields=(
         Field("per_page", "int", "stories per page in /stories/", default=10, extension=True),
     )),

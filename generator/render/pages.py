@@ -175,7 +175,6 @@ def _page(site: Site, template: str, output: str, *, url: str, title: str | None
         "image": None,
         "piece": None,
         "noindex": False,
-        "feeds": [],
         "body": Markup(""),
         "theme_asset": site.theme.asset_url,
         "site_url": lambda path: path if "://" in path else _url(hub, path.lstrip("/")),
@@ -183,11 +182,29 @@ def _page(site: Site, template: str, output: str, *, url: str, title: str | None
         "Story": Story, "Ritual": Ritual, "Resource": Resource, "Newsletter": Newsletter,
     }
     context.update(extra)
+    context["feeds"] = _feed_links(site, section, extra)
     if title is None:
         title = site.theme.translate(_Ctx(context), title_key or "")
     context["title"] = title
     html = env.get_template(template).render(context)
     return Output(output, html.encode("utf-8"))
+
+
+def _feed_links(site: Site, section: str, extra: dict[str, Any]) -> list[dict[str, str]]:
+    """The feeds a page announces with <link rel="alternate">."""
+    hub = site.hub
+    piece = extra.get("piece")
+    tag = extra.get("tag")
+    slug = tag.slug if tag is not None else (piece.slug if piece is not None else None)
+    if section == "members" and (piece is None or piece.translation_of):
+        slug = None
+    links = []
+    for folder in routes.feed_folders(section, slug):
+        for name, mime, label in routes.FEED_FILES:
+            title = hub.config.title if not folder else f"{hub.config.title} · {folder.strip('/')}"
+            links.append({"type": mime, "title": f"{title} ({label})",
+                          "url": hub.config.base_path + folder + name})
+    return links
 
 
 class _Ctx(dict):  # type: ignore[type-arg]

@@ -1,0 +1,133 @@
+"""After rendering: every feed is checked (well-formed, required elements, absolute URLs,
+dates). A failure is a build error naming the feed and the item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from generator.problems import Problem
+from generator.render.outputs import Output
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+URL_ATTR = re.compile(r"""\s(?:href|src|poster)\s*=\s*["']([^"']*)["']""")
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
+
+
+def _relative_urls(html: str) -> list[str]:
+    return [u for u in URL_ATTR.findall(html or "")
+            if not urlsplit(u).scheme or not urlsplit(u).netloc and not u.startswith("mailto:")]
+
+
+def check_outputs(outputs: list[Output]) -> list[Problem]:
+    problems: list[Problem] = []
+    for output in outputs:
+        name = output.path.rsplit("/", 1)[-1]
+        path = f"site/{output.path}"
+        if name == "feed.xml":
+            problems += _rss(path, output.data)
+        elif name == "atom.xml":
+            problems += _atom(path, output.data)
+        elif name == "feed.json":
+            problems += _json(path, output.data)
+    return problems
+
+
+def _parse(path: str, data: bytes) -> ET.Element | Problem:
+    try:
+        return ET.fromstring(data)
+    except ET.ParseError as exc:
+        return Problem(path, exc.position[0], f"feed is not well-formed XML: {exc}",
+                       "this is a bug in foyer or the theme; please report it")
+
+
+def _problem(path: str, item: str, what: str) -> Problem:
+    return Problem(path, 1, f"item '{item}': {what}" if item else what,
+                   "check the piece's fields; this feed would break in readers")
+
+
+def _rss(path: str, data: bytes) -> list[Problem]:
+    root = _parse(path, data)
+    if isinstance(root, Problem):
+        return [root]
+    out = []
+    channel = root.find("channel")
+    if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
+        return [_problem(path, "", "not an RSS 2.0 document")]
+    for required in ("title", "link", "description"):
+        if not (channel.findtext(required) or "").strip():
+            out.append(_problem(path, "", f"channel has no {required}"))
+    for item in channel.findall("item"):
+        ident = item.findtext("guid") or item.findtext("link") or "?"
+        if not (item.findtext("title") or item.findtext("description")):
+            out.append(_problem(path, ident, "no title or description"))
+        try:
+            parsedate_to_datetime(item.findtext("pubDate") or "")
+        except (TypeError, ValueError):
+            out.append(_problem(path, ident, "pubDate is not an RFC 822 date"))
+        link = item.findtext("link") or ""
+        if not urlsplit(link).netloc:
+            out.append(_problem(path, ident, f"link is not absolute: {link!r}"))
+        for url in _relative_urls(item.findtext(CONTENT) or ""):
+            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
+    return out
+
+
+def _atom(path: str, data: bytes) -> list[Problem]:
+    root = _parse(path, data)
+    if isinstance(root, Problem):
+        return [root]
+    out = []
+    if root.tag != f"{ATOM}feed":
+        return [_problem(path, "", "not an Atom feed")]
+    for required in ("id", "title", "updated"):
+        if not (root.findtext(ATOM + required) or "").strip():
+            out.append(_problem(path, "", f"feed has no {required}"))
+    if not RFC3339.match(root.findtext(ATOM + "updated") or ""):
+        out.append(_problem(path, "", "feed updated is not an RFC 3339 date"))
+    for entry in root.findall(ATOM + "entry"):
+        ident = entry.findtext(ATOM + "id") or "?"
+        for required in ("id", "title", "updated"):
+            if not (entry.findtext(ATOM + required) or "").strip():
+                out.append(_problem(path, ident, f"entry has no {required}"))
+        for field in ("updated", "published"):
+            value = entry.findtext(ATOM + field)
+            if value is not None and not RFC3339.match(value):
+                out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
+        for url in _relative_urls(entry.findtext(ATOM + "content") or ""):
+            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
+    return out
+
+
+def _json(path: str, data: bytes) -> list[Problem]:
+    try:
+        feed = json.loads(data)
+    except ValueError as exc:
+        return [_problem(path, "", f"not valid JSON: {exc}")]
+    out = []
+    if feed.get("version") != "https://jsonfeed.org/version/1.1" or not feed.get("title"):
+        out.append(_problem(path, "", "JSON Feed needs version 1.1 and a title"))
+    ids = set()
+    for item in feed.get("items", []):
+        ident = str(item.get("id", "?"))
+        if not item.get("id") or ident in ids:
+            out.append(_problem(path, ident, "missing or repeated id"))
+        ids.add(ident)
+        if not (item.get("content_html") or item.get("content_text") is not None):
+            out.append(_problem(path, ident, "no content_html or content_text"))
+        for field in ("date_published", "date_modified"):
+            value = item.get(field)
+            if value is not None:
+                try:
+                    parsed = dt.datetime.fromisoformat(value)
+                    assert parsed.tzinfo is not None and RFC3339.match(value)
+                except (ValueError, AssertionError):
+                    out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
+        for url in _relative_urls(item.get("content_html", "")):
+            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
+    return out
