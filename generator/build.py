@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.config import load_config
+from generator.model import give_first
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import read_content
@@ -43,6 +44,8 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     sources = read_content(root)
     hub, hub_problems = load_hub(config, sources, now=when, drafts=drafts, future=future)
     problems.extend(hub_problems)
+    if not problems.errors:
+        problems.extend(give_first.check(hub))
     return hub, problems
 
 

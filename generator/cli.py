@@ -101,6 +101,42 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.build import load
+    from generator.model import give_first
+
+    root = _hub_root(args.dir)
+    now = _now(args, root)
+    hub, problems = load(root, now=now)
+    if hub is None:
+        raise BuildFailed(problems.sorted())
+    today = now.astimezone(hub.config.tz).date()
+    import datetime as dt
+
+    plan = give_first.plan(hub, today + dt.timedelta(weeks=args.weeks))
+    if args.format == "json":
+        data = {
+            "gives_per_ask": plan.gives_per_ask,
+            "since": plan.since.isoformat() if plan.since else None,
+            "ok": plan.ok,
+            "next_ask": plan.next_ask.isoformat() if plan.next_ask else None,
+            "breaches": [str(b.problem()) for b in plan.breaches],
+            "rows": [{"date": r.date.isoformat(), "title": r.title, "intent": r.intent,
+                      "channel": r.channel, "status": r.status, "source": r.source,
+                      "line": r.line, "url": r.url, "gives_since_ask": balance}
+                     for r, balance in zip(plan.rows, plan.balance, strict=True)],
+        }
+        report.line(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        report.calendar(plan, today, args.weeks)
+    other = [p for p in problems.errors if "comes after" not in p.message]
+    if other:
+        report.problems(other)
+    return 0 if plan.ok and not other else 1
+
+
 def _add_now(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO-8601",
                         help="the build's clock, e.g. 2026-11-24T12:00+01:00 "
@@ -140,6 +176,13 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", help="the hub's folder (default: here)")
     _add_now(new)
     new.set_defaults(func=cmd_new)
+    cal = commands.add_parser("calendar", help="the give-first plan, week by week")
+    cal.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    cal.add_argument("--weeks", type=int, default=8, help="how many weeks to show (default 8)")
+    cal.add_argument("--format", choices=("table", "json"), default="table")
+    _add_now(cal)
+    cal.set_defaults(func=cmd_calendar)
+
     letter = commands.add_parser("newsletter", help="write one issue as a ready-to-send .eml")
     letter.add_argument("number", type=int, help="the issue's number")
     letter.add_argument("dir", nargs="?", help="the hub's folder (default: here)")

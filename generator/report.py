@@ -49,3 +49,44 @@ def progress(message: str) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def calendar(plan, today, weeks: int) -> None:  # type: ignore[no-untyped-def]
+    """The give-first plan, week by week, from the start of this week."""
+    from rich.table import Table
+    from rich.text import Text
+
+    import datetime as dt
+
+    start = today - dt.timedelta(days=today.weekday())
+    end = start + dt.timedelta(weeks=weeks)
+    breached = {id(b.row): b for b in plan.breaches}
+    table = Table(title=f"Give-first plan · {plan.gives_per_ask} gives per ask", show_lines=False)
+    for column in ("week", "date", "intent", "title", "channel", "status", "gives since ask"):
+        table.add_column(column, no_wrap=column in ("week", "date", "intent"))
+    last_week = None
+    for row, balance in zip(plan.rows, plan.balance, strict=True):
+        if not start <= row.date < end:
+            continue
+        year, week, _ = row.date.isocalendar()
+        label = f"{year}-W{week:02d}" if (year, week) != last_week else ""
+        last_week = (year, week)
+        intent = Text("✋ ask", style="bold yellow") if row.is_ask else Text("🎁 give", style="green")
+        style = ""
+        status = row.status
+        if id(row) in breached:
+            style = "bold red"
+            status += " ✗ breach"
+        table.add_row(label, row.date.isoformat(), intent, row.title, row.channel, status,
+                      str(balance), style=style)
+    _out.print(table)
+    if plan.ok:
+        _out.print("[green]✓ The rule holds.[/]")
+    else:
+        _out.print(f"[bold red]✗ {len(plan.breaches)} ask(s) break the rule:[/]")
+        for breach in plan.breaches:
+            _out.out(f"  {breach.problem()}")
+    if plan.next_ask:
+        _out.print(f"Next free slot for an ask: [bold]{plan.next_ask.isoformat()}[/]")
+    else:
+        _out.print("No free slot for an ask yet: plan more gives.")

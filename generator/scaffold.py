@@ -113,6 +113,53 @@ Write to hello@example.org, then come to the weekly call.
   status: idea
 """,
     "static/.gitkeep": "",
+    ".github/workflows/foyer.yml": """\
+# Build the hub and publish it on GitHub Pages: on every push to main, on every pull request
+# (check only), and every hour, so that scheduled pieces go live within the hour of their date.
+# In the repository settings, choose Pages > Source: GitHub Actions.
+name: foyer
+on:
+  push:
+    branches: [main]
+  pull_request:
+  schedule:
+    - cron: "7 * * * *"
+  workflow_dispatch:
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+concurrency:
+  group: pages
+  cancel-in-progress: false
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - run: pip install foyer
+      - run: foyer check
+      - run: foyer build
+      - uses: actions/upload-pages-artifact@v3
+        if: github.event_name != 'pull_request'
+        with:
+          path: site
+  deploy:
+    if: github.event_name != 'pull_request'
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - id: deployment
+        uses: actions/deploy-pages@v4
+""",
 }
 
 

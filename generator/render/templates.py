@@ -109,7 +109,8 @@ class Theme:
             text = self.words.get("en", {}).get(key, key)
         if isinstance(text, dict):  # plural forms: {one: …, other: …}
             count = values.get("count", 0)
-            text = text.get("one" if count == 1 else "other", "")
+            singular = count == 1 or (lang == "fr" and count == 0)  # French: 0 is singular
+            text = text.get("one" if singular else "other", "")
         return str(text).format(**values) if values else str(text)
 
     def _months(self, lang: str) -> list[str]:

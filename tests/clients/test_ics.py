@@ -95,7 +95,7 @@ def test_paused_ritual_leaves_the_subscriptions(hub: Path, tmp_path: Path) -> No
     assert not (out / "rituals/pause.ics").exists()
     assert "En pause" not in (out / "rituals.ics").read_text("utf-8")
     page = (out / "rituals/pause/index.html").read_text("utf-8")
-    assert ".ics" not in page.split("<main", 1)[1]
+    assert ".ics" not in page.split("<main", 1)[1].split("</main>", 1)[0]
     jeudi = (out / "rituals/jeudi/index.html").read_text("utf-8")
     assert 'href="/rituals/jeudi.ics"' in jeudi
     assert 'href="webcal://hub.example/rituals/jeudi.ics"' in jeudi
