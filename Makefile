@@ -31,3 +31,8 @@ golden: $(VENV)/.installed-test
 
 clean:
 	rm -rf site .foyer-cache .pytest_cache
+
+## Screenshots of the main pages at 375 and 1280 px, light and dark, into screenshots/
+screenshots: $(VENV)/.installed-test
+	$(BIN)/foyer build . --now $(NOW) --out screenshots/site
+	$(BIN)/python tests/e2e/screenshots.py screenshots/site screenshots

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator import search_index
 from generator.config import load_config
 from generator.model import give_first
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import read_content
-from generator.render import feedcheck, markdown
+from generator.render import feedcheck, linkcheck, markdown
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists
 from generator.write import WriteError, check_target, write_site
@@ -65,7 +67,7 @@ def render_bodies(hub: Hub) -> tuple[dict[str, markdown.Body], list[Problem]]:
     return bodies, problems
 
 
-def render(hub: Hub) -> tuple[list[Output], list[Problem], Theme]:
+def render(hub: Hub, *, link_check: bool = True) -> tuple[list[Output], list[Problem], Theme]:
     theme = Theme(hub.config)
     bodies, problems = render_bodies(hub)
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems)
@@ -73,20 +75,49 @@ def render(hub: Hub) -> tuple[list[Output], list[Problem], Theme]:
     for renderer in registry():
         outputs.extend(renderer(site))
     problems.extend(feedcheck.check_outputs(outputs))
+    if link_check:
+        extra = set(hub.static_files)
+        for folder in theme.static_sources():
+            extra |= {"theme/" + p.relative_to(folder).as_posix()
+                      for p in folder.rglob("*") if p.is_file()}
+        found = linkcheck.check_links(
+            outputs, extra, hub.config.base_path, urlsplit(hub.config.base_url).netloc,
+            ignore_prefixes=("pagefind/",))
+        problems.extend(_locate_in_sources(found, hub))
     return outputs, site.problems, theme
 
 
-def check(root: Path, *, now: dt.datetime | None = None) -> list[Problem]:
+def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
+    """A broken link on a piece's page is reported at the line of its source that holds it."""
+    by_output = {f"site/{p.output}": p for p in hub.pieces}
+    located = []
+    for problem in found:
+        piece = by_output.get(problem.path)
+        link = problem.message.split("'")[1] if "'" in problem.message else ""
+        if urlsplit(link).path.endswith(".md") and piece is not None:
+            continue  # already reported as a link to a missing content file
+        if piece is not None and link:
+            index = piece.body.find(link)
+            line = piece.body_line + piece.body[:index].count("\n") if index >= 0 else 1
+            problem = Problem(piece.source, line, f"{problem.message} on {piece.url}",
+                              "fix or remove the link")
+        located.append(problem)
+    return located
+
+
+def check(root: Path, *, now: dt.datetime | None = None,
+          link_check: bool = True) -> list[Problem]:
     """Everything `foyer build` would report, without writing anything."""
     hub, problems = load(root, now=now)
     if hub is not None and not problems.errors:
-        _, render_problems, _ = render(hub)
+        _, render_problems, _ = render(hub, link_check=link_check)
         problems.extend(render_problems)
     return problems.sorted()
 
 
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
-          drafts: bool = False, future: bool = False, strict: bool = False) -> BuildResult:
+          drafts: bool = False, future: bool = False, strict: bool = False,
+          link_check: bool = True) -> BuildResult:
     """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed."""
     started = time.perf_counter()
     out = out if out is not None else root / "site"
@@ -96,16 +127,17 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
-    outputs, render_problems, theme = render(hub)
+    outputs, render_problems, theme = render(hub, link_check=link_check)
     problems.extend(render_problems)
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
     static = [(folder, "theme") for folder in theme.static_sources()]
     if (root / "static").is_dir():
         static.append((root / "static", ""))
+    finish = search_index.index if hub.config.search else None
     try:
-        files = write_site(out, outputs, static)
-    except WriteError as exc:
+        files = write_site(out, outputs, static, finish)
+    except (WriteError, search_index.SearchError) as exc:
         raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     return BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,

@@ -35,7 +35,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve() if args.out else None
     with report.progress("Building…"):
         result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
-                       future=args.future, strict=args.strict)
+                       future=args.future, strict=args.strict,
+                       link_check=not args.no_link_check)
     report.problems(result.problems)
     try:
         shown = result.out.relative_to(Path.cwd())
@@ -50,7 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.build import check
 
     root = _hub_root(args.dir)
-    found = check(root, now=_now(args, root))
+    found = check(root, now=_now(args, root), link_check=not args.no_link_check)
     report.problems(found)
     report.counts(found)
     errors = [p for p in found if p.is_error]
@@ -155,12 +156,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include drafts (preview)")
     build.add_argument("--future", action="store_true", help="include scheduled pieces (preview)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument("--no-link-check", action="store_true",
+                       help="skip the check of internal links and anchors (while drafting)")
     _add_now(build)
     build.set_defaults(func=cmd_build)
 
     check = commands.add_parser("check", help="report every problem in the hub, write nothing")
     check.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--no-link-check", action="store_true",
+                       help="skip the check of internal links and anchors")
     _add_now(check)
     check.set_defaults(func=cmd_check)
 

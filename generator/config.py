@@ -33,6 +33,7 @@ class HubConfig:
     feed_items: int = 20
     feed_full_content: bool = True
     per_page: int = 10
+    search: bool = True
     newsletter_from: str | None = None
     list_unsubscribe: str | None = None
 
@@ -92,6 +93,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
     feeds = values.get("feeds") or {}
     pagination = values.get("pagination") or {}
     newsletter = values.get("newsletter") or {}
+    search = values.get("search") or {}
     config = HubConfig(
         root=root,
         title=values["title"],
@@ -106,6 +108,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         feed_items=feeds.get("items", 20),
         feed_full_content=feeds.get("full_content", True),
         per_page=pagination.get("per_page", 10),
+        search=search.get("enabled", True) is not False,
         newsletter_from=newsletter.get("from"),
         list_unsubscribe=newsletter.get("list_unsubscribe"),
     )

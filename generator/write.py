@@ -11,7 +11,7 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from generator.render.outputs import Output
@@ -48,8 +48,10 @@ def _safe_relative(path: str) -> bool:
     return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts[:-1]
 
 
-def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]]) -> int:
-    """Write everything into a new folder, then swap it with `out`. Returns files written."""
+def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]],
+               finish: Callable[[Path], None] | None = None) -> int:
+    """Write everything into a new folder, run `finish` on it (e.g. the search indexer), then
+    swap it with `out`. Returns files written."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
@@ -75,6 +77,8 @@ def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path
             count += 1
         for source, prefix in static:
             count += _copy_tree(source, new / prefix if prefix else new, made)
+        if finish is not None:
+            finish(new)
         (new / MARKER).mkdir(exist_ok=True)
         (new / MARKER / "README").write_bytes(MARKER_TEXT)
         _fsync_dir(new)

@@ -19,6 +19,8 @@ PARIS = ZoneInfo("Europe/Paris")
 # The example hub's reference clock: golden files and browser tests are built at this time.
 EXAMPLE_NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=PARIS)
 
+CORPUS_NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+
 MINIMAL_HUB = """\
 title: Test hub
 base_url: https://hub.example/
@@ -86,5 +88,6 @@ def built_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not CORPUS.is_dir():
         pytest.skip("shared/corpora/twir is not beside the repository")
     out = tmp_path_factory.mktemp("twir") / "site"
-    build(CORPUS, now=dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), out=out)
+    # Its authors left 29 broken internal links (see tests/test_corpus.py): build past them.
+    build(CORPUS, now=CORPUS_NOW, out=out, link_check=False)
     return out

@@ -58,6 +58,10 @@ HUB = (
         Field("list_unsubscribe", "text", "the List-Unsubscribe header, e.g. "
               "`<mailto:leave@example.org>`; a placeholder when absent", extension=True),
     )),
+    Field("search", "group", "site search (Pagefind)", default={}, extension=True, fields=(
+        Field("enabled", "bool", "index the site and add a search box and page", default=True,
+              extension=True),
+    )),
     Field("pagination", "group", "listings", default={}, extension=True, fields=(
         Field("per_page", "int", "stories per page in /stories/", default=10, extension=True),
     )),

@@ -23,6 +23,8 @@ from generator.model.fields import tag_slug
 from generator.problems import Problem
 
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+# Code points HTML and XML forbid (C0 controls but tab/newline/return, DEL, noncharacters).
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SUMMARY_CHARS = 240
 
 
@@ -140,6 +142,6 @@ def render(text: str, *, source: str, body_line: int, links: dict[str, str],
     md = parser()
     env: dict[str, Any] = {"source": source, "body_line": body_line, "links": links,
                            "base_path": base_path, "problems": []}
-    tokens = md.parse(text, env)
+    tokens = md.parse(FORBIDDEN.sub("", text), env)
     html = md.renderer.render(tokens, md.options, env)
     return Body(html, _excerpt(tokens), tuple(env["problems"]))

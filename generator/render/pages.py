@@ -55,6 +55,9 @@ def render(site: Site) -> Iterator[Output]:
                     groups=_group_by_section(tag.pieces))
     for page in hub.pages:
         yield _piece_page(site, "page.html", page)
+    if hub.config.search:
+        yield _page(site, "search.html", "search/index.html", title_key="search",
+                    section="search", url=_url(hub, "search/"))
     yield _page(site, "404.html", "404.html", title_key="not_found", url=_url(hub, "404.html"),
                 noindex=True)
 

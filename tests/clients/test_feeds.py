@@ -39,7 +39,7 @@ def site(make_hub, now: dt.datetime, tmp_path: Path) -> Path:
             "---\ntitle: Guide\nkind: guide\nadded: 2026-01-03\n---\nRead me.\n",
     })
     out = tmp_path / "site"
-    build(hub, now=now, out=out)
+    build(hub, now=now, out=out, link_check=False)  # the relative links point nowhere on purpose
     return out
 
 

@@ -1,0 +1,113 @@
+"""After rendering: every internal href/src and #anchor in every page and feed must resolve to a
+written file or an id. External links are not fetched."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from posixpath import dirname, join, normpath
+from urllib.parse import unquote, urlsplit
+
+from generator.problems import Problem
+from generator.render.outputs import Output
+
+LINK_ATTRIBUTES = {"href", "src", "poster"}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[int, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and (name == "id" or tag == "a"):
+                self.ids.add(value)
+            elif name in LINK_ATTRIBUTES and not (tag == "link" and _skip_link(attrs)):
+                self.links.append((line, value))
+            elif name == "srcset":
+                for candidate in value.split(","):
+                    if candidate.strip():
+                        self.links.append((line, candidate.strip().split()[0]))
+
+    handle_startendtag = handle_starttag
+
+
+def _skip_link(attrs: list[tuple[str, str | None]]) -> bool:
+    rel = dict(attrs).get("rel") or ""
+    return "canonical" in rel or "alternate" in rel and "hreflang" in dict(attrs)
+
+
+def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
+                site_host: str, ignore_prefixes: tuple[str, ...] = ()) -> list[Problem]:
+    files = {o.path for o in outputs} | extra_files
+    pages: dict[str, _Links] = {}
+    for output in outputs:
+        if output.path.endswith(".html") and not output.path.endswith("email.html"):
+            parser = _Links()
+            parser.feed(output.data.decode("utf-8", "replace"))
+            parser.close()
+            pages[output.path] = parser
+    problems: list[Problem] = []
+    for path, parser in sorted(pages.items()):
+        for line, link in parser.links:
+            problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
+            if problem:
+                problems.append(Problem(f"site/{path}", line, problem,
+                                        "fix the link in the content, or the page it points to"))
+    for output in outputs:  # feeds: item links must be pages of this site
+        if output.path.endswith(("feed.xml", "atom.xml")):
+            try:
+                root = ET.fromstring(output.data)
+            except ET.ParseError:
+                continue  # the feed check reports it
+            for element in root.iter():
+                target = element.text if element.tag == "link" else element.get("href") \
+                    if element.tag.endswith("}link") else None
+                if target:
+                    problem = _check(output.path, target, files, pages, base_path, site_host,
+                                     ignore_prefixes)
+                    if problem:
+                        problems.append(Problem(f"site/{output.path}", 1, problem,
+                                                "this is a bug in foyer; please report it"))
+    return problems
+
+
+def _check(page: str, link: str, files: set[str], pages: dict[str, _Links], base_path: str,
+           site_host: str, ignore_prefixes: tuple[str, ...]) -> str | None:
+    parts = urlsplit(link)
+    if parts.scheme in ("http", "https") and parts.netloc == site_host:
+        path = parts.path
+    elif parts.scheme or parts.netloc or link.startswith(("mailto:", "tel:", "data:")):
+        return None
+    else:
+        path = parts.path
+    if not path:
+        target = page
+    else:
+        if path.startswith("/"):
+            if not path.startswith(base_path):
+                return f"broken link '{link}' (outside the site's base path {base_path})"
+            target = path[len(base_path):]
+        else:
+            target = normpath(join(dirname(page), unquote(path)))
+            if target == ".":
+                target = ""
+        target = unquote(target)
+        if any(target.startswith(p) for p in ignore_prefixes):
+            return None
+        if target.endswith("/") or target == "":
+            target += "index.html"
+        elif target not in files and target + "/index.html" in files:
+            target += "/index.html"
+        if target.startswith("..") or target not in files:
+            return f"broken link '{link}'"
+    if parts.fragment and target.endswith(".html"):
+        parser = pages.get(target)
+        if parser is not None and unquote(parts.fragment) not in parser.ids:
+            return f"broken anchor '{link}' (no id '{parts.fragment}' on {target})"
+    return None

@@ -1,0 +1,96 @@
+"""Navigation, keyboard, search, layout and dark mode, as a person uses the example hub."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import feedparser
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MAIN_PAGES = ["/", "/members/", "/members/amina-diallo/", "/stories/",
+              "/stories/pourquoi-la-cantine/", "/rituals/", "/rituals/permanence-du-jeudi/",
+              "/resources/", "/newsletters/", "/newsletters/la-gazette-8/", "/tags/entraide/",
+              "/calendar/", "/search/", "/a-propos/", "/404.html"]
+
+
+def test_home_member_story_tag_feed(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.click("a[href='/members/']")
+    page.click("text=Amina Diallo")
+    assert page.url.endswith("/members/amina-diallo/")
+    page.click("text=Pourquoi j’ai ouvert la Cantine du Code")
+    assert page.locator("h1").inner_text() == "Pourquoi j’ai ouvert la Cantine du Code"
+    page.locator(".story-footer .tags a", has_text="Entraide").click()
+    assert page.url.endswith("/tags/entraide/")
+    feed = page.locator("link[rel=alternate][type='application/rss+xml']").last.get_attribute("href")
+    assert feed == "/tags/entraide/feed.xml"
+    with urllib.request.urlopen(base_url + feed) as response:
+        parsed = feedparser.parse(response.read())
+    assert parsed.bozo == 0 and len(parsed.entries) >= 3
+    assert page.console_errors == []
+
+
+def test_keyboard_alone(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    page.goto(base_url + "/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Rituels":
+            break
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/rituals/")
+    assert page.locator("h1").inner_text() == "Rituels"
+
+
+def test_search_finds_a_french_word(page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.fill("#site-search-q", "soudure")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=soudure")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert any("atelier-soudure" in link for link in links)
+    page.locator(".pagefind-ui__result-link").first.click()
+    page.wait_for_load_state()
+    assert "soudure" in page.content().lower()
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_horizontal_scroll_and_no_console_errors(browser, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        for path in MAIN_PAGES:
+            page.goto(base_url + path)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (path, width, overflow)
+        errors = [e for e in errors if "404" not in e]  # /404.html is served with 200 here
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_dark_mode_renders(browser, base_url: str) -> None:
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + "/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    text = page.evaluate("getComputedStyle(document.body).color")
+    context.close()
+    channels = [int(c) for c in background[4:-1].split(",")[:3]]
+    assert sum(channels) < 150, background
+    assert sum(int(c) for c in text[4:-1].split(",")[:3]) > 500, text
