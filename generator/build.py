@@ -14,7 +14,7 @@ from generator.model import give_first
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import read_content
-from generator.render import feedcheck, linkcheck, markdown
+from generator.render import feedcheck, linkcheck, markdown, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists
 from generator.write import WriteError, check_target, write_site
@@ -56,9 +56,11 @@ def render_bodies(hub: Hub) -> tuple[dict[str, markdown.Body], list[Problem]]:
     hidden = {p.source for p in hub.hidden}
     bodies: dict[str, markdown.Body] = {}
     problems: list[Problem] = []
+    config = hub.config
+    embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
     for piece in hub.pieces:
         body = markdown.render(piece.body, source=piece.source, body_line=piece.body_line,
-                               links=links, base_path=hub.config.base_path)
+                               links=links, base_path=config.base_path, embeds=embeds)
         for problem in body.problems:
             if any(h in problem.message for h in hidden):
                 continue

@@ -34,6 +34,8 @@ class HubConfig:
     feed_full_content: bool = True
     per_page: int = 10
     search: bool = True
+    html_trusted: bool = False
+    embeds: tuple[str, ...] | None = None
     newsletter_from: str | None = None
     list_unsubscribe: str | None = None
 
@@ -94,6 +96,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
     pagination = values.get("pagination") or {}
     newsletter = values.get("newsletter") or {}
     search = values.get("search") or {}
+    html = values.get("html") or {}
     config = HubConfig(
         root=root,
         title=values["title"],
@@ -109,6 +112,8 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         feed_full_content=feeds.get("full_content", True),
         per_page=pagination.get("per_page", 10),
         search=search.get("enabled", True) is not False,
+        html_trusted=bool(html.get("trusted")),
+        embeds=tuple(html["embeds"]) if html.get("embeds") else None,
         newsletter_from=newsletter.get("from"),
         list_unsubscribe=newsletter.get("list_unsubscribe"),
     )

@@ -58,6 +58,12 @@ HUB = (
         Field("list_unsubscribe", "text", "the List-Unsubscribe header, e.g. "
               "`<mailto:leave@example.org>`; a placeholder when absent", extension=True),
     )),
+    Field("html", "group", "raw HTML in content", default={}, extension=True, fields=(
+        Field("trusted", "bool", "true: keep every contributor's HTML as written (no sanitising)",
+              default=False, extension=True),
+        Field("embeds", "texts", "hosts whose <iframe> embeds are kept (default: the usual "
+              "video hosts)", extension=True),
+    )),
     Field("search", "group", "site search (Pagefind)", default={}, extension=True, fields=(
         Field("enabled", "bool", "index the site and add a search box and page", default=True,
               extension=True),

@@ -21,6 +21,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from generator.model.fields import tag_slug
 from generator.problems import Problem
+from generator.render import sanitize
 
 COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 # Code points HTML and XML forbid (C0 controls but tab/newline/return, DEL, noncharacters).
@@ -136,12 +137,33 @@ def parser() -> MarkdownIt:
     return _PARSER
 
 
+def _warn_removed(tokens: list[Token], env: dict[str, Any], embeds: tuple[str, ...]) -> None:
+    for token in tokens:
+        fragments: list[tuple[str, int]] = []
+        if token.type == "html_block":
+            fragments.append((token.content, token.map[0] if token.map else 0))
+        elif token.type == "inline" and token.children:
+            fragments.extend((c.content, token.map[0] if token.map else 0)
+                             for c in token.children if c.type == "html_inline")
+        for fragment, offset in fragments:
+            for what in sanitize.removed_parts(fragment, embeds):
+                env["problems"].append(Problem(
+                    env["source"], env["body_line"] + offset, f"removed {what} from the HTML",
+                    "foyer keeps formatting, tables, <details>, images and embeds from "
+                    "html.embeds; set html.trusted: true in hub.yaml if every contributor is "
+                    "trusted", severity="warning"))
+
+
 def render(text: str, *, source: str, body_line: int, links: dict[str, str],
-           base_path: str = "/") -> Body:
-    """Markdown → HTML, its excerpt, and the problems found (broken content links)."""
+           base_path: str = "/", embeds: tuple[str, ...] | None = sanitize.DEFAULT_EMBEDS) -> Body:
+    """Markdown → HTML (sanitised unless `embeds` is None: trusted), its excerpt, and the
+    problems found (broken content links, removed HTML)."""
     md = parser()
     env: dict[str, Any] = {"source": source, "body_line": body_line, "links": links,
                            "base_path": base_path, "problems": []}
     tokens = md.parse(FORBIDDEN.sub("", text), env)
     html = md.renderer.render(tokens, md.options, env)
+    if embeds is not None:
+        _warn_removed(tokens, env, embeds)
+        html = sanitize.clean(html, embeds)
     return Body(html, _excerpt(tokens), tuple(env["problems"]))

@@ -37,6 +37,7 @@ def main(site: str, out: str) -> None:
                                     full_page=True)
                 context.close()
         browser.close()
+    server.close()
     print(f"{len(PAGES) * 4} screenshots in {target}/")  # noqa: T201
 
 

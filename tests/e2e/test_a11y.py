@@ -48,3 +48,24 @@ def test_every_page_kind_has_no_violation(browser, base_url: str, axe, scheme: s
     finally:
         context.close()
     assert found == {}
+
+
+@pytest.mark.parametrize("path", ["/", "/newsletters/", "/newsletters/this-week-in-rust-640/",
+                                  "/newsletters/this-week-in-rust-100/",
+                                  "/newsletters/this-week-in-rust-400/", "/privacy-policy/"])
+def test_corpus_sample_has_no_violation(browser, built_corpus, axe, path: str) -> None:
+    from .conftest import serve
+
+    server = serve(built_corpus)
+    base = next(server)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + path)
+        result = axe.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3])
+                      for v in result.response["violations"]]
+    finally:
+        context.close()
+        server.close()
+    assert violations == []
