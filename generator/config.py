@@ -35,6 +35,7 @@ class HubConfig:
     per_page: int = 10
     search: bool = True
     html_trusted: bool = False
+    headers: bool = True
     embeds: tuple[str, ...] | None = None
     newsletter_from: str | None = None
     list_unsubscribe: str | None = None
@@ -113,6 +114,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         per_page=pagination.get("per_page", 10),
         search=search.get("enabled", True) is not False,
         html_trusted=bool(html.get("trusted")),
+        headers=(values.get("hosting") or {}).get("headers", True) is not False,
         embeds=tuple(html["embeds"]) if html.get("embeds") else None,
         newsletter_from=newsletter.get("from"),
         list_unsubscribe=newsletter.get("list_unsubscribe"),

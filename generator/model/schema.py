@@ -64,6 +64,10 @@ HUB = (
         Field("embeds", "texts", "hosts whose <iframe> embeds are kept (default: the usual "
               "video hosts)", extension=True),
     )),
+    Field("hosting", "group", "files for the static host", default={}, extension=True, fields=(
+        Field("headers", "bool", "write site/_headers (Netlify, Cloudflare Pages) with a "
+              "Content-Security-Policy the theme satisfies", default=True, extension=True),
+    )),
     Field("search", "group", "site search (Pagefind)", default={}, extension=True, fields=(
         Field("enabled", "bool", "index the site and add a search box and page", default=True,
               extension=True),

@@ -15,6 +15,7 @@ from generator.read.yamlfile import KeyPath, load_yaml
 SECTIONS = ("members", "stories", "rituals", "resources", "newsletters", "pages")
 CALENDAR = "calendar.yaml"
 MAX_FILE_BYTES = 5 * 1024 * 1024
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", ".keep", "desktop.ini"}
 
@@ -43,6 +44,14 @@ class Sources:
     calendar: Calendar | None = None
     static_files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+def suggest_slug(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def split_name(stem: str) -> tuple[str, str]:
@@ -143,6 +152,12 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources) -> N
             if text is None:
                 continue
             slug, prefix = split_name(name[:-3])
+            if not SLUG.match(slug):
+                sources.problems.append(Problem(
+                    rel, 1, f"file name '{name}' does not make a web address",
+                    f"rename it to {(prefix + '-' if prefix else '') + (suggest_slug(slug) or 'a-name')}.md"
+                    ": lower-case letters, digits and '-'"))
+                continue
             parsed = parse(rel, section, slug, prefix, text)
             if isinstance(parsed, Problem):
                 sources.problems.append(parsed)

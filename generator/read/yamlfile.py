@@ -13,6 +13,7 @@ from generator.problems import Problem
 KeyPath = tuple[Any, ...]
 
 MAX_NODES = 20_000  # walking an alias bomb must stay bounded
+MAX_DEPTH = 12  # front matter deeper than this is a mistake or an attack
 
 
 class _Loader(yaml.SafeLoader):
@@ -47,22 +48,24 @@ class YamlDoc:
     lines: dict[KeyPath, int]
 
 
-def _count_alias_fanout(node: yaml.Node) -> int:
-    """Number of nodes reached when aliases are expanded, capped at MAX_NODES + 1."""
+def _count_alias_fanout(node: yaml.Node) -> tuple[int, int]:
+    """(nodes reached when aliases are expanded, capped at MAX_NODES + 1; deepest level)."""
     seen = 0
-    stack = [node]
+    deepest = 0
+    stack = [(node, 1)]
     while stack:
-        current = stack.pop()
+        current, depth = stack.pop()
         seen += 1
-        if seen > MAX_NODES:
-            return seen
+        deepest = max(deepest, depth)
+        if seen > MAX_NODES or deepest > MAX_DEPTH:
+            return seen, deepest
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                stack.append(key)
-                stack.append(value)
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
         elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return seen
+            stack.extend((item, depth + 1) for item in current.value)
+    return seen, deepest
 
 
 def _record_lines(node: yaml.Node, offset: int) -> dict[KeyPath, int]:
@@ -88,24 +91,37 @@ def _record_lines(node: yaml.Node, offset: int) -> dict[KeyPath, int]:
 
 def load_yaml(path: str, text: str, offset: int = 0) -> YamlDoc | Problem:
     """Parse one YAML document; `offset` is the number of file lines before `text`."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1 + offset
+        return Problem(path, line, f"character U+{exc.character:04X} is not allowed in YAML",
+                       "remove the invisible control character")
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None, {})
-        if _count_alias_fanout(node) > MAX_NODES:
+        count, depth = _count_alias_fanout(node)
+        if count > MAX_NODES:
             return Problem(
                 path,
                 node.start_mark.line + 1 + offset,
                 "YAML too large once its aliases are expanded",
                 "remove the '*' aliases and write the values out",
             )
+        if depth > MAX_DEPTH:
+            return Problem(path, node.start_mark.line + 1 + offset,
+                           f"YAML nested more than {MAX_DEPTH} levels deep",
+                           "fields are at most a map of lists; flatten the values")
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else offset + 1
         what = (exc.problem or exc.context or "invalid YAML").strip()
         return Problem(path, line, f"YAML syntax error: {what}", _yaml_hint(what))
+    except RecursionError:
+        return Problem(path, offset + 1, f"YAML nested more than {MAX_DEPTH} levels deep",
+                       "fields are at most a map of lists; flatten the values")
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         return Problem(path, offset + 1, f"YAML error: {exc}", "check the YAML syntax")
     finally:

@@ -28,6 +28,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
+    def end_headers(self) -> None:
+        """Send the site's own _headers for /* (the CSP), as Netlify would."""
+        headers = Path(self.directory) / "_headers"
+        if headers.is_file():
+            block = headers.read_text("utf-8").split("\n\n", 1)[0].splitlines()
+            for line in block[1:]:
+                name, _, value = line.strip().partition(": ")
+                self.send_header(name, value)
+        super().end_headers()
+
 
 def serve(folder: Path) -> Iterator[str]:
     handler = functools.partial(_Quiet, directory=str(folder))

@@ -94,3 +94,13 @@ def test_dark_mode_renders(browser, base_url: str) -> None:
     channels = [int(c) for c in background[4:-1].split(",")[:3]]
     assert sum(channels) < 150, background
     assert sum(int(c) for c in text[4:-1].split(",")[:3]) > 500, text
+
+
+def test_pages_and_search_work_under_the_site_csp(page, base_url: str) -> None:
+    """The e2e server sends site/_headers like Netlify: the theme and search obey that CSP."""
+    response = page.goto(base_url + "/search/?q=rituel")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in response.headers["content-security-policy"]
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    for path in ("/", "/calendar/", "/rituals/cafe-mentorat/", "/newsletters/la-gazette-8/email.html"):
+        page.goto(base_url + path)
+    assert [e for e in page.console_errors if "Content Security Policy" in e] == []
