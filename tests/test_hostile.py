@@ -120,3 +120,27 @@ def test_trusted_html_is_kept(make_hub, now: dt.datetime, tmp_path: Path) -> Non
                    hub_yaml="title: T\nbase_url: https://t.example/\nhtml:\n  trusted: true\n")
     build(hub, now=now, out=tmp_path / "site")
     assert 'style="color:red"' in (tmp_path / "site/p/index.html").read_text("utf-8")
+
+
+@pytest.mark.timeout(120)
+def test_hostile_files_give_the_right_errors(make_hub, now: dt.datetime, tmp_path: Path) -> None:
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghij":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+    hub = make_hub({"content/members/ana.md": "---\nname: Ana\n---\nAna.\n",
+                    "content/pages/bomb.md": bomb + "---\n"})
+    (hub / "content/pages/huge.md").write_bytes(b"---\ntitle: H\n---\n" + b"a" * 10_000_000)
+    (hub / "static").mkdir()
+    os.symlink("/etc/passwd", hub / "static" / "passwd")
+    os.symlink("/etc/passwd", hub / "content" / "pages" / "passwd.md")
+    problems = {str(p) for p in check(hub, now=now)}
+    assert ("content/pages/bomb.md:2: YAML too large once its aliases are expanded "
+            "(remove the '*' aliases and write the values out)") in problems
+    assert any(p.startswith("content/pages/huge.md:1: file is too large") for p in problems)
+    assert any(p.startswith("static/passwd:1: symbolic link points outside") for p in problems)
+    assert any(p.startswith("content/pages/passwd.md:1: symbolic link points outside")
+               for p in problems)
+    with pytest.raises(Exception):
+        build(hub, now=now, out=tmp_path / "site")
+    assert not (tmp_path / "site").exists()
