@@ -52,8 +52,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     root = _hub_root(args.dir)
     found = check(root, now=_now(args, root), link_check=not args.no_link_check)
-    report.problems(found)
-    report.counts(found)
+    if args.format == "github":
+        report.github_annotations(found)
+    else:
+        report.problems(found)
+        report.counts(found)
     errors = [p for p in found if p.is_error]
     if errors or (args.strict and found):
         return 1
@@ -166,6 +169,8 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--no-link-check", action="store_true",
                        help="skip the check of internal links and anchors")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="github: annotations for GitHub Actions (::error file=…,line=…::)")
     _add_now(check)
     check.set_defaults(func=cmd_check)
 

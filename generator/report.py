@@ -26,6 +26,16 @@ def problems(items: Iterable[Problem]) -> None:
             sys.stderr.write(f"{str(problem)}\n")
 
 
+def github_annotations(items: Iterable[Problem]) -> None:
+    """GitHub Actions workflow commands: one annotation per problem on its file and line."""
+    for problem in items:
+        level = "error" if problem.is_error else "warning"
+        message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = problem.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        sys.stdout.write(f"::{level} file={path},line={max(problem.line, 1)}::{message}\n")
+
+
 def counts(items: list[Problem]) -> None:
     errors = sum(1 for p in items if p.is_error)
     warnings = len(items) - errors

@@ -143,7 +143,7 @@ jobs:
         with:
           python-version: "3.12"
       - run: pip install foyer
-      - run: foyer check
+      - run: foyer check --format github
       - run: foyer build
       - uses: actions/upload-pages-artifact@v3
         if: github.event_name != 'pull_request'

@@ -87,3 +87,16 @@ def test_no_traceback_on_missing_hub(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "hub.yaml" in done.stderr
+
+
+def test_check_format_github(capsys: pytest.CaptureFixture[str]) -> None:
+    case = Path(__file__).parent / "hubs/invalid/several-problems"
+    assert main(["check", str(case), "--format", "github", "--now", "2026-01-15T12:00+01:00"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    expected = (case / "expected.txt").read_text("utf-8").splitlines()
+    assert len(lines) == len(expected) == 7
+    assert lines[0] == ("::error file=content/calendar.yaml,line=3::'intent': 'asks' is not one "
+                        "of give, ask (did you mean 'ask'?)")
+    for line, text in zip(lines, expected, strict=True):
+        path, number = text.split(":")[:2]
+        assert line.startswith(f"::error file={path},line={number}::")
