@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 from urllib.parse import urlsplit
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator import search_index
 from generator.config import load_config
-from generator.model import give_first
+from generator.model import contributions, give_first
+from generator.read.git import read_history
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import read_content
@@ -31,7 +33,7 @@ class BuildResult:
 
 
 def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
-         future: bool = False) -> tuple[Hub | None, Problems]:
+         future: bool = False, require_git: bool = False) -> tuple[Hub | None, Problems]:
     """Read and validate a hub. `now` None means: the clock from the environment."""
     from generator.clock import resolve_now
 
@@ -48,6 +50,11 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     problems.extend(hub_problems)
     if not problems.errors:
         problems.extend(give_first.check(hub))
+    history, git_problems = read_history(root)
+    if require_git and git_problems:
+        git_problems = [Problem(p.path, p.line, p.message, p.hint) for p in git_problems]
+    problems.extend(git_problems)
+    hub = replace(hub, contributions=contributions.compute(hub, history))
     return hub, problems
 
 
@@ -119,11 +126,11 @@ def check(root: Path, *, now: dt.datetime | None = None,
 
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
           drafts: bool = False, future: bool = False, strict: bool = False,
-          link_check: bool = True) -> BuildResult:
+          link_check: bool = True, require_git: bool = False) -> BuildResult:
     """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed."""
     started = time.perf_counter()
     out = out if out is not None else root / "site"
-    hub, problems = load(root, now=now, drafts=drafts, future=future)
+    hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git)
     unsafe = check_target(out, root)
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")

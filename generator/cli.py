@@ -36,7 +36,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     with report.progress("Building…"):
         result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
                        future=args.future, strict=args.strict,
-                       link_check=not args.no_link_check)
+                       link_check=not args.no_link_check,
+                       require_git=args.require_git_history)
     report.problems(result.problems)
     try:
         shown = result.out.relative_to(Path.cwd())
@@ -141,6 +142,20 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0 if plan.ok and not other else 1
 
 
+def cmd_pulse(args: argparse.Namespace) -> int:
+    import json
+
+    from generator.build import load
+    from generator.model.pulse import figures
+
+    root = _hub_root(args.dir)
+    hub, problems = load(root, now=_now(args, root))
+    if hub is None or problems.errors:
+        raise BuildFailed(problems.sorted())
+    report.line(json.dumps(figures(hub), ensure_ascii=False, indent=2))
+    return 0
+
+
 def _add_now(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO-8601",
                         help="the build's clock, e.g. 2026-11-24T12:00+01:00 "
@@ -161,6 +176,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--no-link-check", action="store_true",
                        help="skip the check of internal links and anchors (while drafting)")
+    build.add_argument("--require-git-history", action="store_true",
+                       help="fail when the full git history is missing (for CI)")
     _add_now(build)
     build.set_defaults(func=cmd_build)
 
@@ -192,6 +209,12 @@ def make_parser() -> argparse.ArgumentParser:
     cal.add_argument("--format", choices=("table", "json"), default="table")
     _add_now(cal)
     cal.set_defaults(func=cmd_calendar)
+
+    pulse = commands.add_parser("pulse", help="the community's figures, month by month")
+    pulse.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    pulse.add_argument("--format", choices=("json",), default="json")
+    _add_now(pulse)
+    pulse.set_defaults(func=cmd_pulse)
 
     letter = commands.add_parser("newsletter", help="write one issue as a ready-to-send .eml")
     letter.add_argument("number", type=int, help="the issue's number")

@@ -28,6 +28,8 @@ class HubConfig:
     timezone: str = "UTC"
     theme: str = "default"
     join: str | None = None
+    repo_url: str | None = None
+    repo_branch: str = "main"
     gives_per_ask: int = 3
     give_first_since: dt.date | None = None
     feed_items: int = 20
@@ -107,6 +109,8 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         timezone=values.get("timezone") or "UTC",
         theme=values.get("theme") or "default",
         join=values.get("join"),
+        repo_url=values.get("repo_url"),
+        repo_branch=values.get("repo_branch") or "main",
         gives_per_ask=give_first.get("gives_per_ask", 3),
         give_first_since=give_first.get("since"),
         feed_items=feeds.get("items", 20),

@@ -39,8 +39,10 @@ def test_corpus_passes_check_except_the_links_its_authors_broke() -> None:
 
     from .conftest import CORPUS_NOW
 
-    assert check(CORPUS, now=CORPUS_NOW, link_check=False) == []
-    found = check(CORPUS, now=CORPUS_NOW)
+    quiet = check(CORPUS, now=CORPUS_NOW, link_check=False)
+    # shared/ is not a git repository of its own: only the "no git history" warning may show
+    assert [p for p in quiet if "no git history" not in p.message] == []
+    found = [p for p in check(CORPUS, now=CORPUS_NOW) if p.is_error]
     assert len(found) == 29
     kinds = {}
     for problem in found:

@@ -53,6 +53,7 @@ class Member(Piece):
     avatar: str | None = None
     links: tuple[tuple[str, str], ...] = ()
     interests: tuple[str, ...] = ()
+    git: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

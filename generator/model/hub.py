@@ -6,6 +6,7 @@ import datetime as dt
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from generator.config import HubConfig
@@ -56,6 +57,7 @@ class Hub:
     by_key: dict[str, Piece] = field(default_factory=dict)
     translations: dict[str, tuple[Piece, ...]] = field(default_factory=dict)
     next_dates: dict[str, tuple[occurrences.Occurrence, ...]] = field(default_factory=dict)
+    contributions: Any = None  # model/contributions.Contributions, set after git is read
 
     @property
     def pieces(self) -> tuple[Piece, ...]:

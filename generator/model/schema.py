@@ -39,6 +39,9 @@ HUB = (
     Field("timezone", "timezone", "IANA zone used for dates without an offset and for rituals",
           default="UTC"),
     Field("theme", "text", "a packaged theme name or a path", default="default"),
+    Field("repo_url", "url", "the hub's repository (https://github.com/org/hub), for "
+          "'edit this page' links", extension=True),
+    Field("repo_branch", "text", "the branch that is published", default="main", extension=True),
     Field("join", "link", "where to join: a page slug, a path or a URL, shown on the home page",
           extension=True),
     Field("give_first", "group", "the give-first rule", default={}, fields=(
@@ -98,6 +101,8 @@ SECTIONS: dict[str, tuple[Field, ...]] = {
         Field("avatar", "image", "picture: a file under static/ or an absolute URL"),
         Field("links", "links", "map of name → URL (website, mastodon, github, linkedin, …)"),
         Field("interests", "texts", "list of interests"),
+        Field("git", "texts", "the names or e-mails this member commits with, so their "
+              "contributions are recognised", extension=True),
         *COMMON,
     ),
     "stories": (

@@ -32,7 +32,8 @@ Renderer = Callable[[Site], Iterable[Output]]
 
 def registry() -> list[Renderer]:
     """Every output kind, in order. Adding one is a module in render/ and a line here."""
-    from generator.render import calendar_page, email, feeds, hosting, ics, pages, sitemap
+    from generator.render import (calendar_page, email, feeds, hosting, ics, pages, pulse,
+                                  sitemap)
 
     return [pages.render, feeds.render, ics.render, email.render, calendar_page.render,
-            sitemap.render, hosting.render]
+            pulse.render, sitemap.render, hosting.render]

@@ -55,6 +55,7 @@ def render(site: Site) -> Iterator[Output]:
                     groups=_group_by_section(tag.pieces))
     for page in hub.pages:
         yield _piece_page(site, "page.html", page)
+    yield contributors_page(site)
     if hub.config.search:
         yield _page(site, "search.html", "search/index.html", title_key="search",
                     section="search", url=_url(hub, "search/"))
@@ -86,6 +87,20 @@ def join_url(hub: Hub) -> str | None:
     if page is not None:
         return page.url
     return _url(hub, join.lstrip("/"))
+
+
+def contributors_page(site: Site) -> Output:
+    from generator.model.contributions import KINDS, Contributions
+
+    hub = site.hub
+    found = hub.contributions or Contributions(False)
+    rows = [(m, found.members[m.slug]) for m in hub.members if m.slug in found.members]
+    rows.sort(key=lambda pair: (-pair[1].total, pair[0].name))
+    welcome = [m for m in (hub.member(s) for s in found.welcome) if m is not None]
+    return _page(site, "contributors.html", "contributors/index.html",
+                 title_key="contributors", section="contributors",
+                 url=_url(hub, "contributors/"), contributions=found, rows=rows,
+                 kinds=KINDS, welcome=welcome)
 
 
 def upcoming(hub: Hub, count: int) -> list[tuple[Any, Ritual]]:
@@ -156,7 +171,21 @@ def _piece_page(site: Site, template: str, piece: Piece, **extra: Any) -> Output
         body=Markup(body.html) if body else Markup(""),
         description=getattr(piece, "summary", None) or (body.excerpt if body else None),
         image=getattr(piece, "image", None) or getattr(piece, "avatar", None),
-        translations=site.hub.translations.get(piece.key, ()), **extra)
+        translations=site.hub.translations.get(piece.key, ()), **_git_facts(site, piece), **extra)
+
+
+def _git_facts(site: Site, piece: Piece) -> dict[str, Any]:
+    """'Updated' from git, 'edit this page' from repo_url, and a member's record."""
+    found = site.hub.contributions
+    config = site.hub.config
+    facts: dict[str, Any] = {"updated": None, "edit_url": None, "record": None}
+    if config.repo_url:
+        path = found.repo_path.get(piece.key, piece.source) if found else piece.source
+        facts["edit_url"] = f"{config.repo_url.rstrip('/')}/edit/{config.repo_branch}/{path}"
+    if found is not None and found.available:
+        facts["updated"] = found.updated.get(piece.key)
+        facts["record"] = found.members.get(piece.slug) if piece.section == "members" else None
+    return facts
 
 
 def _page(site: Site, template: str, output: str, *, url: str, title: str | None = None,

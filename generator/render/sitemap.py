@@ -12,10 +12,12 @@ def render(site: Site) -> Iterator[Output]:
     hub = site.hub
     absolute = site.theme.absolute
     entries: list[tuple[str, str | None]] = [(absolute(hub.config.base_path), None)]
-    for section in ("members", "stories", "rituals", "resources", "newsletters", "tags"):
+    for section in ("members", "stories", "rituals", "resources", "newsletters", "tags",
+                    "contributors", "pulse", "calendar"):
         entries.append((absolute(f"{hub.config.base_path}{section}/"), None))
+    updated = hub.contributions.updated if hub.contributions else {}
     for piece in hub.pieces:
-        when = piece.sort_date
+        when = updated.get(piece.key) or piece.sort_date
         entries.append((absolute(piece.url), when.date().isoformat() if when else None))
     for tag in hub.tags:
         entries.append((absolute(tag.url), None))
