@@ -156,6 +156,44 @@ def cmd_pulse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import http.server
+    import webbrowser
+
+    from generator import serve
+
+    root = _hub_root(args.dir)
+    now = resolve_now(args.now) if args.now else None
+    site = serve.Site(root, now=now, drafts=args.drafts, future=args.future)
+    shown: list[str] = []
+
+    def show(problems):  # type: ignore[no-untyped-def]
+        lines = [str(p) for p in problems]
+        if lines != shown:
+            report.problems(problems)
+            shown[:] = lines
+        if not problems:
+            report.line("Rebuilt.")
+
+    show(site.rebuild())
+    server = http.server.ThreadingHTTPServer((args.host, args.port), serve.make_handler(site))
+    server.daemon_threads = True
+    watcher = serve.Watcher(site, show)
+    watcher.start()
+    url = f"http://{args.host}:{server.server_address[1]}{site.base_path}"
+    report.line(f"Serving {root.name} at {url} (Ctrl-C to stop)")
+    if args.open:
+        webbrowser.open(url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+        server.server_close()
+    return 0
+
+
 def _add_now(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="ISO-8601",
                         help="the build's clock, e.g. 2026-11-24T12:00+01:00 "
@@ -203,6 +241,16 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--dir", help="the hub's folder (default: here)")
     _add_now(new)
     new.set_defaults(func=cmd_new)
+    srv = commands.add_parser("serve", help="build, serve and rebuild on every save")
+    srv.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--host", default="127.0.0.1", help="default: loopback only")
+    srv.add_argument("--drafts", action="store_true")
+    srv.add_argument("--future", action="store_true")
+    srv.add_argument("--open", action="store_true", help="open it in the browser")
+    _add_now(srv)
+    srv.set_defaults(func=cmd_serve)
+
     cal = commands.add_parser("calendar", help="the give-first plan, week by week")
     cal.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
     cal.add_argument("--weeks", type=int, default=8, help="how many weeks to show (default 8)")
