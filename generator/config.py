@@ -13,6 +13,7 @@ from generator.model import fields as coercers
 from generator.model.schema import HUB
 from generator.model.validate import validate_mapping
 from generator.problems import Problem, Problems
+from generator.read.yamlfile import line_of as yaml_line_of
 from generator.read.yamlfile import load_yaml
 
 HUB_FILE = "hub.yaml"
@@ -83,11 +84,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
         return None
 
     def line_of(*key: Any) -> int:
-        while key:
-            if key in doc.lines:
-                return doc.lines[key]
-            key = key[:-1]
-        return 1
+        return yaml_line_of(doc.lines, *key)
 
     env = coercers.Env(dt.UTC)
     values = validate_mapping(data, HUB, path=HUB_FILE, line_of=line_of, prefix=(), env=env,

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from generator.read.yamlfile import line_of
+
 PUBLISHED, SCHEDULED, DRAFT = "published", "scheduled", "draft"
 
 
@@ -31,11 +33,7 @@ class Piece:
         return f"{self.section}/{self.slug}"
 
     def line(self, *key: Any) -> int:
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
+        return line_of(self.lines, *key)
 
     @property
     def sort_date(self) -> dt.datetime | None:

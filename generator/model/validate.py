@@ -16,6 +16,7 @@ from generator.model.schema import PLANNED, SECTIONS, Field
 from generator.problems import Problems, did_you_mean
 from generator.read.discover import Calendar
 from generator.read.frontmatter import SourceFile
+from generator.read.yamlfile import line_of as yaml_line_of
 
 LineOf = Callable[..., int]
 
@@ -131,11 +132,7 @@ def validate_calendar(calendar: Calendar, env: coercers.Env, problems: Problems)
         return []
 
     def line_of(*key: Any) -> int:
-        while key:
-            if key in calendar.lines:
-                return calendar.lines[key]
-            key = key[:-1]
-        return 1
+        return yaml_line_of(calendar.lines, *key)
 
     planned = []
     for index, item in enumerate(data):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.problems import Problem
-from generator.read.yamlfile import KeyPath, load_yaml
+from generator.read.yamlfile import KeyPath, line_of, load_yaml
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,7 @@ class SourceFile:
 
     def line(self, *key: Any) -> int:
         """The line of a key (or of its closest parent), else of the opening '---'."""
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
+        return line_of(self.lines, *key)
 
 
 def normalise_text(raw: bytes) -> str:

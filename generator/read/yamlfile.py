@@ -42,6 +42,15 @@ def _lenient_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 
 
+def line_of(lines: dict[KeyPath, int], *key: Any) -> int:
+    """The line of a key, or of its closest parent that has one, else 1 (the opening line)."""
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return 1
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     data: Any
