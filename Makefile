@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml
 ## Build the example hub into site/
 site: $(VENV)/.installed
 	$(BIN)/foyer build .
-	@echo "Site written to site/. Serve it with: $(BIN)/python -m http.server -d site 8000 (then open http://127.0.0.1:8000/)"
+	@echo "Site written to site/. Look at it: $(BIN)/foyer serve, then open http://127.0.0.1:8000/ (or serve site/ with any static server)"
 
 ## Run the whole test suite
 test: $(VENV)/.installed-test
