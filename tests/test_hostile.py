@@ -99,11 +99,15 @@ def test_paths_cannot_leave_the_hub(make_hub, now: dt.datetime, tmp_path: Path) 
     (hub / "static").mkdir(exist_ok=True)
     os.symlink(outside, hub / "static" / "leak.txt")
     os.symlink(outside, hub / "content" / "pages")
+    (hub / "themes/default/templates").mkdir(parents=True)
+    os.symlink("/etc/passwd", hub / "themes/default/templates/404.html")
     problems = [str(p) for p in check(hub, now=now)]
     assert any(p.startswith("content/members/ana.md:3: 'avatar': path leaves static/")
                for p in problems), problems
     assert any("content/resources/r.md:4: 'url'" in p for p in problems), problems
     assert any(p.startswith("static/leak.txt:1: symbolic link points outside the hub")
+               for p in problems), problems
+    assert any(p.startswith("themes/default/templates/404.html:1: symbolic link points outside")
                for p in problems), problems
 
 

@@ -123,6 +123,7 @@ def read_content(root: Path) -> Sources:
                     rel, 1, "file outside the known sections",
                     hint or "move it into one of content/" + ", content/".join(SECTIONS)))
     sources.static_files = list_static(root / "static", root, sources.problems)
+    list_static(root / "themes", root, sources.problems)  # only to refuse links out of the hub
     return sources
 
 

@@ -15,7 +15,7 @@ KINDS = {
     "ritual": "/rituals/cafe-mentorat/", "resources": "/resources/",
     "resource": "/resources/glossaire-rust/", "newsletter-archive": "/newsletters/",
     "issue": "/newsletters/la-gazette-8/", "tag": "/tags/accessibilite/", "tags": "/tags/",
-    "calendar": "/calendar/", "search": "/search/?q=soudure", "page": "/charte/",
+    "calendar": "/calendar/", "contributors": "/contributors/", "pulse": "/pulse/", "search": "/search/?q=soudure", "page": "/charte/",
     "translation": "/stories/why-i-opened-la-cantine/", "404": "/404.html",
 }
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
