@@ -45,6 +45,18 @@ def bar_chart(ident: str, title: str, summary: str, months: list[str],
     return Markup("".join(parts))
 
 
+def share_chart(title: str, part: int, whole: int, summary: str) -> Markup:
+    """One horizontal bar: the share of a whole."""
+    width = 0 if not whole else round((WIDTH - 2) * part / whole, 1)
+    return Markup(
+        f'<svg class="chart" role="img" aria-labelledby="share-t share-d" viewBox="0 0 {WIDTH} 28" '
+        f'width="{WIDTH}" height="28" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="share-t">{escape(title)}</title><desc id="share-d">{escape(summary)}</desc>'
+        f'<rect class="grid" x="1" y="4" width="{WIDTH - 2}" height="20" rx="10" fill="none" '
+        f'stroke="currentColor" stroke-opacity=".3"/>'
+        f'<rect class="bar" x="1" y="4" width="{width}" height="20" rx="10"/></svg>')
+
+
 def table(ident: str, months: list[str], series: dict[str, dict[str, int]],
           labels: dict[str, str], caption: str) -> Markup:
     head = "".join(f'<th scope="col">{escape(labels.get(n, n))}</th>' for n in series)
@@ -88,6 +100,11 @@ def render(site: Site) -> Iterator[Output]:
         charts.append({"title": word(key), "summary": summary, "missing": False,
                        "svg": bar_chart(ident, word(key), summary, months, series),
                        "table": table(ident, months, series, labels, word(key))})
+    tellers = data["storytellers"]
+    share_summary = word("pulse_share").format(part=tellers["with_a_story"],
+                                               whole=tellers["members"])
     yield pages._page(site, "pulse.html", "pulse/index.html", title_key="pulse",
                       section="pulse", url=hub.config.base_path + "pulse/", charts=charts,
-                      storytellers=data["storytellers"])
+                      storytellers=tellers, share=share_chart(
+                          word("pulse_storytellers"), tellers["with_a_story"], tellers["members"],
+                          share_summary))
