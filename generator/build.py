@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
 import time
-from dataclasses import replace
-from urllib.parse import urlsplit
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator import search_index
 from generator.config import load_config
@@ -58,27 +60,47 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     return hub, problems
 
 
-def render_bodies(hub: Hub) -> tuple[dict[str, markdown.Body], list[Problem]]:
+PARALLEL_MIN_PIECES = 200  # below this, starting worker processes costs more than it saves
+
+
+def _render_chunk(job: tuple[list[tuple[str, str, int]], dict[str, str], str,
+                             tuple[str, ...] | None]) -> list[markdown.Body]:
+    items, links, base_path, embeds = job
+    return [markdown.render(body, source=source, body_line=line, links=links,
+                            base_path=base_path, embeds=embeds) for body, source, line in items]
+
+
+def render_bodies(hub: Hub, *, jobs: int | None = None
+                  ) -> tuple[dict[str, markdown.Body], list[Problem]]:
+    """Every piece's Markdown → HTML; over several processes for large hubs. The result is the
+    same, in the same order, whatever `jobs` is."""
     links = {p.source: p.url for p in hub.pieces}
     hidden = {p.source for p in hub.hidden}
-    bodies: dict[str, markdown.Body] = {}
-    problems: list[Problem] = []
     config = hub.config
     embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
-    for piece in hub.pieces:
-        body = markdown.render(piece.body, source=piece.source, body_line=piece.body_line,
-                               links=links, base_path=config.base_path, embeds=embeds)
-        for problem in body.problems:
-            if any(h in problem.message for h in hidden):
-                continue
-            problems.append(problem)
+    pieces = list(hub.pieces)
+    items = [(p.body, p.source, p.body_line) for p in pieces]
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    if workers > 1 and len(items) >= PARALLEL_MIN_PIECES and "fork" in mp.get_all_start_methods():
+        size = -(-len(items) // (workers * 4))
+        chunks = [(items[i:i + size], links, config.base_path, embeds)
+                  for i in range(0, len(items), size)]
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            rendered = [body for chunk in pool.map(_render_chunk, chunks) for body in chunk]
+    else:
+        rendered = _render_chunk((items, links, config.base_path, embeds))
+    bodies: dict[str, markdown.Body] = {}
+    problems: list[Problem] = []
+    for piece, body in zip(pieces, rendered, strict=True):
+        problems.extend(p for p in body.problems if not any(h in p.message for h in hidden))
         bodies[piece.key] = body
     return bodies, problems
 
 
-def render(hub: Hub, *, link_check: bool = True) -> tuple[list[Output], list[Problem], Theme]:
+def render(hub: Hub, *, link_check: bool = True,
+           jobs: int | None = None) -> tuple[list[Output], list[Problem], Theme]:
     theme = Theme(hub.config)
-    bodies, problems = render_bodies(hub)
+    bodies, problems = render_bodies(hub, jobs=jobs)
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems)
     outputs: list[Output] = []
     for renderer in registry():
@@ -114,19 +136,20 @@ def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
     return located
 
 
-def check(root: Path, *, now: dt.datetime | None = None,
-          link_check: bool = True) -> list[Problem]:
+def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True,
+          jobs: int | None = None) -> list[Problem]:
     """Everything `foyer build` would report, without writing anything."""
     hub, problems = load(root, now=now)
     if hub is not None and not problems.errors:
-        _, render_problems, _ = render(hub, link_check=link_check)
+        _, render_problems, _ = render(hub, link_check=link_check, jobs=jobs)
         problems.extend(render_problems)
     return problems.sorted()
 
 
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
           drafts: bool = False, future: bool = False, strict: bool = False,
-          link_check: bool = True, require_git: bool = False) -> BuildResult:
+          link_check: bool = True, require_git: bool = False,
+          jobs: int | None = None) -> BuildResult:
     """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed."""
     started = time.perf_counter()
     out = out if out is not None else root / "site"
@@ -136,7 +159,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
-    outputs, render_problems, theme = render(hub, link_check=link_check)
+    outputs, render_problems, theme = render(hub, link_check=link_check, jobs=jobs)
     problems.extend(render_problems)
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())

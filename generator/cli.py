@@ -37,7 +37,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
                        future=args.future, strict=args.strict,
                        link_check=not args.no_link_check,
-                       require_git=args.require_git_history)
+                       require_git=args.require_git_history, jobs=args.jobs)
     report.problems(result.problems)
     try:
         shown = result.out.relative_to(Path.cwd())
@@ -214,6 +214,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--no-link-check", action="store_true",
                        help="skip the check of internal links and anchors (while drafting)")
+    build.add_argument("--jobs", type=int, metavar="N",
+                       help="processes for Markdown (default: all cores; 1 = serial)")
     build.add_argument("--require-git-history", action="store_true",
                        help="fail when the full git history is missing (for CI)")
     _add_now(build)

@@ -62,7 +62,8 @@ class Site:
         files: dict[str, bytes] = {}
         static: list[tuple[Path, str]] = []
         if hub is not None and not problems.errors:
-            outputs, render_problems, theme = render(hub, link_check=False)
+            # one process: forking from a threaded server is unsafe
+            outputs, render_problems, theme = render(hub, link_check=False, jobs=1)
             problems.extend(render_problems)
             files = {o.path: o.data for o in outputs}
             static = [*((s, "theme/") for s in theme.static_sources()),

@@ -211,3 +211,23 @@ def test_source_date_epoch_is_the_clock(hub: Path, tmp_path: Path,
     assert main(["build", str(hub), "--out", str(tmp_path / "s")]) == 0
     assert (tmp_path / "s/stories/tomorrow/index.html").is_file()
     os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def test_parallel_and_serial_builds_are_identical(make_hub, now: dt.datetime,
+                                                  tmp_path: Path) -> None:
+    from generator.build import PARALLEL_MIN_PIECES
+
+    files = {"content/members/ana.md": MEMBER, "static/images/ana.svg": SVG}
+    for n in range(PARALLEL_MIN_PIECES + 10):
+        files[f"content/stories/s{n}.md"] = (
+            f"---\ntitle: Story {n}\ndate: 2025-0{1 + n % 9}-1{n % 10}\nmembers: [ana]\n"
+            f"tags: [t{n % 7}]\n---\n## Part {n}\n\nSee [Ana](../members/ana.md) and "
+            f"[the next one](s{(n + 1) % 200}.md). <b onclick=x>bold</b>\n\n| a | b |\n|---|---|\n"
+            f"| {n} | `code` |\n")
+    hub = make_hub(files, hub_yaml="title: P\nbase_url: https://p.example/\nsearch:\n"
+                   "  enabled: false\n")
+    serial = build(hub, now=now, out=tmp_path / "serial", jobs=1, link_check=False)
+    parallel = build(hub, now=now, out=tmp_path / "parallel", jobs=2, link_check=False)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    assert [str(p) for p in serial.problems] == [str(p) for p in parallel.problems]
+    assert any("onclick" in str(p) for p in parallel.problems)
