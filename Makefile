@@ -36,3 +36,7 @@ clean:
 screenshots: $(VENV)/.installed-test
 	$(BIN)/foyer build . --now $(NOW) --out screenshots/site
 	$(BIN)/python tests/e2e/screenshots.py screenshots/site screenshots
+
+## Cold builds of a generated 1,000-story hub, serial and parallel (see docs/performance.md)
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py 1000 3

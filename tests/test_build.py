@@ -231,3 +231,15 @@ def test_parallel_and_serial_builds_are_identical(make_hub, now: dt.datetime,
     assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
     assert [str(p) for p in serial.problems] == [str(p) for p in parallel.problems]
     assert any("onclick" in str(p) for p in parallel.problems)
+
+
+def test_bench_generator_makes_a_valid_hub(tmp_path: Path, now: dt.datetime) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate
+
+    generate(40, tmp_path / "hub")
+    result = build(tmp_path / "hub", now=now, out=tmp_path / "site")
+    assert [p for p in result.problems if p.is_error] == []
+    assert (tmp_path / "site/stories/s39/index.html").is_file()
