@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -310,6 +311,7 @@ def choice(value: Any, env: Env, choices: tuple[str, ...] = ()) -> str:
     return raw
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(name: str) -> str:
     """'Logiciel Libre' and 'logiciel-libre' → 'logiciel-libre'; accents folded."""
     folded = unicodedata.normalize("NFKD", name)

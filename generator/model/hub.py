@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from generator.model.entries import (
     Story,
 )
 from generator.model.validate import validate_calendar, validate_piece
-from generator.problems import Problems, did_you_mean
+from generator.problems import Problem, Problems, did_you_mean
 from generator.read.discover import Sources
 from generator.read.frontmatter import SourceFile
 
@@ -72,18 +73,41 @@ class Hub:
         """Pieces shown in listings and feeds: translations appear on their original."""
         return [p for p in pieces if not p.translation_of]
 
+    @functools.cached_property
+    def _by_member(self) -> dict[str, dict[str, list[Piece]]]:
+        """member slug → {"stories"|"rituals"|"resources": pieces in hub order}, built once."""
+        index: dict[str, dict[str, list[Piece]]] = defaultdict(
+            lambda: {"stories": [], "rituals": [], "resources": []})
+        for kind, pieces, attr in (("stories", self.stories, "members"),
+                                   ("rituals", self.rituals, "hosts"),
+                                   ("resources", self.resources, "contributed_by")):
+            for piece in pieces:
+                if piece.translation_of:
+                    continue
+                for slug in dict.fromkeys(getattr(piece, attr)):
+                    index[slug][kind].append(piece)
+        return index
+
+    def _of_member(self, member: str, kind: str) -> list[Any]:
+        found = self._by_member.get(member)
+        return list(found[kind]) if found else []
+
     def stories_of(self, member: str) -> list[Story]:
-        return [s for s in self.stories if member in s.members and not s.translation_of]
+        return self._of_member(member, "stories")
 
     def rituals_hosted_by(self, member: str) -> list[Ritual]:
-        return [r for r in self.rituals if member in r.hosts and not r.translation_of]
+        return self._of_member(member, "rituals")
 
     def resources_by(self, member: str) -> list[Resource]:
-        return [r for r in self.resources if member in r.contributed_by and not r.translation_of]
+        return self._of_member(member, "resources")
+
+    @functools.cached_property
+    def _tag_names(self) -> dict[str, str]:
+        return {t.slug: t.name for t in self.tags}
 
     def tag_slugs(self, piece: Piece) -> list[tuple[str, str]]:
         """(slug, display name) of a piece's tags."""
-        names = {t.slug: t.name for t in self.tags}
+        names = self._tag_names
         result = []
         for name in getattr(piece, "tags", ()):
             slug = coercers.tag_slug(name)
@@ -96,19 +120,42 @@ def _name_key(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c)).casefold()
 
 
+# (file, content digest, settings) → (validated piece or None, its problems); see load_hub
+ValidateMemo = dict[tuple[str, str, str], tuple[Piece | None, tuple[Problem, ...]]]
+
+
 def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: bool = False,
-             future: bool = False) -> tuple[Hub, Problems]:
+             future: bool = False, memo: ValidateMemo | None = None) -> tuple[Hub, Problems]:
+    """Validate every source into a piece and index them. `memo` (kept between builds by the
+    caller) skips validating a file whose bytes and the settings it depends on are unchanged."""
     problems = Problems()
     problems.extend(sources.problems)
     env = coercers.Env(ZoneInfo(config.timezone), frozenset(sources.static_files))
+    settings = repr((config.timezone, config.language, config.base_path,
+                     sorted(sources.static_files)))
+    memo = memo if memo is not None else {}
+    fresh: ValidateMemo = {}
     pieces: list[Piece] = []
     failed = []
     for source in sources.files:
-        piece = validate_piece(source, env, config.language, problems)
+        key = (source.path, sources.digests.get(source.path, ""), settings)
+        found = memo.get(key) if key[1] else None
+        if found is None:
+            collected = Problems()
+            validated = validate_piece(source, env, config.language, collected)
+            if validated is not None:
+                validated = routes.with_route(validated, config.base_path)
+            found = (validated, tuple(collected))
+        if key[1]:
+            fresh[key] = found
+        piece, seen = found
+        problems.extend(seen)
         if piece is not None:
-            pieces.append(routes.with_route(publishing.with_state(piece, now), config.base_path))
+            pieces.append(publishing.with_state(piece, now))
         else:
             failed.append(source)
+    memo.clear()
+    memo.update(fresh)
     planned: list[Planned] = []
     if sources.calendar is not None:
         planned = validate_calendar(sources.calendar, env, problems)
@@ -120,8 +167,9 @@ def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: b
     _check_rituals(pieces, problems)
     _check_members(pieces, problems)
 
-    visible = [p for p in pieces if publishing.is_visible(p, drafts=drafts, future=future)]
-    hidden = tuple(p for p in pieces if p not in visible)
+    shown = [publishing.is_visible(p, drafts=drafts, future=future) for p in pieces]
+    visible = [p for p, show in zip(pieces, shown, strict=True) if show]
+    hidden = tuple(p for p, show in zip(pieces, shown, strict=True) if not show)
 
     def of(cls: type[Piece]) -> list[Piece]:
         return [p for p in visible if type(p) is cls]
@@ -266,17 +314,16 @@ def _translations(pieces: list[Piece]) -> dict[str, tuple[Piece, ...]]:
 
 def _tags(pieces: list[Piece], base_path: str) -> tuple[Tag, ...]:
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
-    members: dict[str, list[Piece]] = defaultdict(list)
+    members: dict[str, dict[str, Piece]] = defaultdict(dict)  # by piece key, in order
     for piece in pieces:
         if piece.translation_of:
             continue
         for name in getattr(piece, "tags", ()):
             slug = coercers.tag_slug(name)
             spellings[slug][name] += 1
-            if piece not in members[slug]:
-                members[slug].append(piece)
+            members[slug].setdefault(piece.key, piece)
     tags = []
     for slug in sorted(members):
         name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        tags.append(Tag(slug, name, tuple(members[slug]), base_path + routes.tag_path(slug)))
+        tags.append(Tag(slug, name, tuple(members[slug].values()), base_path + routes.tag_path(slug)))
     return tuple(tags)

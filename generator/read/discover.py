@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -37,10 +39,27 @@ class Calendar:
 
 
 @dataclass
+class ReadMemo:
+    """What the last reads found, for the next build to skip work: content digest by file (and
+    the file's stat, trusted only when `trust_stat`: in `foyer serve`, where the watcher sees every
+    save), and each parsed file by (path, content digest)."""
+
+    trust_stat: bool = False
+    stats: dict[str, tuple[tuple[int, int, int], str]] = field(default_factory=dict)
+    parsed: dict[tuple[str, str], SourceFile | Problem] = field(default_factory=dict)
+    used: set[tuple[str, str]] = field(default_factory=set)
+
+
+def digest_bytes(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+@dataclass
 class Sources:
     """Everything read from disk, before interpretation."""
 
     files: list[SourceFile] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)  # content file → digest of its bytes
     calendar: Calendar | None = None
     static_files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -97,8 +116,10 @@ def _decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:
         return None
 
 
-def read_content(root: Path) -> Sources:
+def read_content(root: Path, memo: ReadMemo | None = None) -> Sources:
     sources = Sources()
+    memo = memo if memo is not None else ReadMemo()
+    memo.used = set()
     content = root / "content"
     if content.is_dir():
         for entry in sorted(os.scandir(content), key=lambda e: e.name):
@@ -107,7 +128,7 @@ def read_content(root: Path) -> Sources:
                 continue
             if entry.is_dir():
                 if entry.name in SECTIONS:
-                    _read_section(root, Path(entry.path), entry.name, sources)
+                    _read_section(root, Path(entry.path), entry.name, sources, memo)
                 elif not entry.name.startswith("."):
                     inside = sorted(p for p in Path(entry.path).rglob("*") if p.is_file())
                     where = inside[0].relative_to(root).as_posix() if inside else rel
@@ -124,10 +145,14 @@ def read_content(root: Path) -> Sources:
                     hint or "move it into one of content/" + ", content/".join(SECTIONS)))
     sources.static_files = list_static(root / "static", root, sources.problems)
     list_static(root / "themes", root, sources.problems)  # only to refuse links out of the hub
+    for key in [k for k in memo.parsed if k not in memo.used]:
+        del memo.parsed[key]
     return sources
 
 
-def _read_section(root: Path, folder: Path, section: str, sources: Sources) -> None:
+def _read_section(root: Path, folder: Path, section: str, sources: Sources,
+                  memo: ReadMemo) -> None:
+    stats: dict[str, tuple[tuple[int, int, int], str]] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
@@ -146,24 +171,61 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources) -> N
                     "content files end in .md; put images and downloads in static/",
                     severity="warning"))
                 continue
-            raw = _read_bytes(path, rel, root, sources.problems)
-            if raw is None:
-                continue
-            text = _decode(raw, rel, sources.problems)
-            if text is None:
-                continue
-            slug, prefix = split_name(name[:-3])
-            if not SLUG.match(slug):
-                sources.problems.append(Problem(
-                    rel, 1, f"file name '{name}' does not make a web address",
-                    f"rename it to {(prefix + '-' if prefix else '') + (suggest_slug(slug) or 'a-name')}.md"
-                    ": lower-case letters, digits and '-'"))
-                continue
-            parsed = parse(rel, section, slug, prefix, text)
-            if isinstance(parsed, Problem):
-                sources.problems.append(parsed)
+            known = _known(path, rel, memo)
+            if known is not None and (rel, known[1]) not in memo.parsed:
+                known = None
+            if known is not None:
+                stats[rel] = known
+                digest = known[1]
             else:
-                sources.files.append(parsed)
+                raw = _read_bytes(path, rel, root, sources.problems)
+                if raw is None:
+                    continue
+                digest = digest_bytes(raw)
+                if memo.trust_stat:
+                    with contextlib.suppress(OSError):
+                        stats[rel] = (_signature(path.stat()), digest)
+                if (rel, digest) not in memo.parsed:
+                    text = _decode(raw, rel, sources.problems)
+                    if text is None:
+                        continue
+                    slug, prefix = split_name(name[:-3])
+                    if not SLUG.match(slug):
+                        sources.problems.append(Problem(
+                            rel, 1, f"file name '{name}' does not make a web address",
+                            f"rename it to {(prefix + '-' if prefix else '') + (suggest_slug(slug) or 'a-name')}.md"
+                            ": lower-case letters, digits and '-'"))
+                        continue
+                    memo.parsed[(rel, digest)] = parse(rel, section, slug, prefix, text)
+            memo.used.add((rel, digest))
+            _add(sources, rel, digest, memo.parsed[(rel, digest)])
+    for rel in [r for r in memo.stats if r.startswith(f"content/{section}/")]:
+        del memo.stats[rel]
+    memo.stats.update(stats)
+
+
+def _signature(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _known(path: Path, rel: str, memo: ReadMemo) -> tuple[tuple[int, int, int], str] | None:
+    """The file's last digest when its stat is unchanged and stats are trusted."""
+    if not memo.trust_stat or rel not in memo.stats:
+        return None
+    seen = memo.stats[rel]
+    try:
+        now = _signature(path.stat())
+    except OSError:
+        return None
+    return seen if now == seen[0] and not path.is_symlink() else None
+
+
+def _add(sources: Sources, rel: str, digest: str, parsed: SourceFile | Problem) -> None:
+    if isinstance(parsed, Problem):
+        sources.problems.append(parsed)
+    else:
+        sources.files.append(parsed)
+        sources.digests[rel] = digest
 
 
 def _read_calendar(root: Path, path: Path, rel: str, sources: Sources) -> None:
