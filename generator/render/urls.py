@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from html import escape
+import functools
+import re
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -59,17 +61,75 @@ class _Rewriter(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+_NEWLINE = re.compile("\n")
+
+
+# A start tag whose attributes are all double-quoted or bare: what markdown-it and the
+# sanitiser write. Anything else in a fragment sends it to the HTML parser.
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*(/?)>")
+_ATTR = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
+_OPENING = re.compile(r"<[a-zA-Z]")
+_RAW_TEXT = re.compile(r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b",
+                       re.I)
+_URLISH = re.compile(r"\s(?:href|src|srcset|poster|cite|action|data|background)\s*=", re.I)
+
+
+@functools.lru_cache(maxsize=16384)
 def absolutize(html: str, base: str) -> str:
-    """Rewrite href, src, srcset, poster… to absolute URLs; everything else stays byte for byte."""
+    """Rewrite href, src, srcset, poster… to absolute URLs; everything else stays byte for byte.
+    Memoised: one piece's body goes into many feeds (site, section, tags, members)."""
+    if not _URLISH.search(html):
+        return html
+    fast = _absolutize_quoted(html, base)
+    return fast if fast is not None else _absolutize_parsed(html, base)
+
+
+def _absolutize_quoted(html: str, base: str) -> str | None:
+    """The same edits as the parser for tags whose attributes are double-quoted or bare (what
+    markdown-it and the sanitiser write), by regular expressions, about 20× faster. None when
+    the fragment holds anything else: the parser then decides."""
+    if "<!" in html or _RAW_TEXT.search(html):
+        return None  # comments, CDATA and script-like elements: text the parser won't rewrite
+    out: list[str] = []
+    cursor = 0
+    tags = 0
+    for match in _TAG.finditer(html):
+        tags += 1
+        new_attrs: list[tuple[str, str | None]] = []
+        changed = False
+        for attr in _ATTR.finditer(match.group(2)):
+            name, value = attr.group(1).lower(), attr.group(2)
+            if value is None:
+                new_attrs.append((name, None))
+                continue
+            value = unescape(value)
+            fixed = value
+            if name in URL_ATTRIBUTES:
+                fixed = _absolute(value, base)
+            elif name == "srcset":
+                fixed = _srcset(value, base)
+            changed |= fixed != value
+            new_attrs.append((name, fixed))
+        if not changed:
+            continue
+        rebuilt = "<" + match.group(1).lower() + "".join(
+            f" {n}" if v is None else f' {n}="{escape(v, quote=True)}"' for n, v in new_attrs)
+        out.append(html[cursor:match.start()])
+        out.append(rebuilt + (" />" if match.group(3) else ">"))
+        cursor = match.end()
+    if tags != len(_OPENING.findall(html)):
+        return None  # a start tag the pattern did not read
+    out.append(html[cursor:])
+    return "".join(out)
+
+
+def _absolutize_parsed(html: str, base: str) -> str:
     parser = _Rewriter(base)
     parser.feed(html)
     parser.close()
     if not parser.edits:
         return html
-    line_starts = [0]
-    for index, char in enumerate(html):
-        if char == "\n":
-            line_starts.append(index + 1)
+    line_starts = [0, *(m.end() for m in _NEWLINE.finditer(html))]
     out = []
     cursor = 0
     for line, column, raw, new in parser.edits:

@@ -1,0 +1,51 @@
+"""Feeds and emails make every URL in a body absolute. The fast path (regular expressions over
+well-quoted tags) must give the HTML parser's bytes exactly, on real bodies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.build import load, render_bodies
+from generator.render import urls
+from tests.conftest import CORPUS, CORPUS_NOW, EXAMPLE_NOW, ROOT, require_tool
+
+
+def _bodies(root: Path, now) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    hub, _ = load(root, now=now)
+    assert hub is not None
+    bodies, _ = render_bodies(hub, jobs=2)
+    return [("https://hub.example" + p.url, bodies[p.key].html) for p in hub.pieces]
+
+
+@pytest.mark.parametrize("which", ["example", "twir"])
+def test_fast_path_equals_the_parser_on_real_bodies(which: str) -> None:
+    if which == "twir":
+        require_tool(CORPUS.is_dir(), "shared/corpora/twir")
+        pairs = _bodies(CORPUS, CORPUS_NOW)
+    else:
+        pairs = _bodies(ROOT, EXAMPLE_NOW)
+    fast = 0
+    for base, html in pairs:
+        for variant in (html, html.replace('href="/', 'HREF="/'), html + '<img src=a.png alt="">'):
+            expected = urls._absolutize_parsed(variant, base)
+            quick = urls._absolutize_quoted(variant, base)
+            if quick is not None:
+                fast += 1
+                assert quick == expected, base
+            assert urls.absolutize(variant, base) == expected
+    assert fast >= len(pairs)  # the fast path really ran on every body written by markdown-it
+
+
+@pytest.mark.parametrize("html", [
+    '<p><a href="x.html">x</a> <img src="/i.png" srcset="a.png 1x, /b.png 2x" alt=""></p>',
+    "<p><a href='single.html'>quoted</a></p>",
+    '<p><!-- <a href="c.html"> --><a href="d.html" download>d</a></p>',
+    '<p><a title="a&amp;b" href="e.html?x=1&amp;y=2">e</a><br/></p>',
+    '<script>var a = "<a href=\\"f.html\\">";</script>',
+    '<p>no links at all</p>',
+])
+def test_fast_path_equals_the_parser_on_edge_cases(html: str) -> None:
+    base = "https://hub.example/stories/x/"
+    assert urls.absolutize(html, base) == urls._absolutize_parsed(html, base)
