@@ -7,8 +7,10 @@ import multiprocessing as mp
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from generator import search_index
@@ -17,10 +19,10 @@ from generator.model import contributions, give_first
 from generator.read.git import read_history
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
-from generator.read.discover import read_content
-from generator.render import feedcheck, linkcheck, markdown, sanitize
+from generator.read.discover import ReadMemo, read_content
+from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
-from generator.render.templates import Theme, theme_exists
+from generator.render.templates import Theme, theme_exists, theme_folders
 from generator.write import WriteError, check_target, write_site
 
 
@@ -34,8 +36,22 @@ class BuildResult:
     problems: list[Problem]
 
 
+@dataclass
+class Memo:
+    """What one build keeps for the next, stage by stage (see generator/cache.py for the copy kept
+    on disk): files read, pieces validated, bodies rendered, the record of outputs."""
+
+    read: ReadMemo = field(default_factory=ReadMemo)
+    validated: dict[Any, Any] = field(default_factory=dict)
+    bodies: dict[Any, Any] = field(default_factory=dict)
+    record: reuse.Record | None = None
+    history: tuple[Any, Any] | None = None  # (signature of .git, (history, problems))
+    themes: dict[str, Theme] = field(default_factory=dict)  # by settings digest, in one process
+
+
 def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
-         future: bool = False, require_git: bool = False) -> tuple[Hub | None, Problems]:
+         future: bool = False, require_git: bool = False,
+         memo: Memo | None = None) -> tuple[Hub | None, Problems]:
     """Read and validate a hub. `now` None means: the clock from the environment."""
     from generator.clock import resolve_now
 
@@ -47,12 +63,13 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
         problems.error("hub.yaml", 0, f"unknown theme '{config.theme}'",
                        f"create themes/{config.theme}/ or use theme: default")
     when = now if now is not None else resolve_now(None, config.timezone)
-    sources = read_content(root)
-    hub, hub_problems = load_hub(config, sources, now=when, drafts=drafts, future=future)
+    sources = read_content(root, memo.read if memo else None)
+    hub, hub_problems = load_hub(config, sources, now=when, drafts=drafts, future=future,
+                                 memo=memo.validated if memo else None)
     problems.extend(hub_problems)
     if not problems.errors:
         problems.extend(give_first.check(hub))
-    history, git_problems = read_history(root)
+    history, git_problems = _history(root, memo)
     if require_git and git_problems:
         git_problems = [Problem(p.path, p.line, p.message, p.hint) for p in git_problems]
     problems.extend(git_problems)
@@ -60,26 +77,76 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     return hub, problems
 
 
+def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
+    """git history, read again only when the repository's HEAD or index moved."""
+    if memo is None:
+        return read_history(root)
+    top = next((p for p in (root.resolve(), *root.resolve().parents) if (p / ".git").exists()),
+               root)
+    signature = []
+    for name in ("HEAD", "index", "logs/HEAD", "shallow"):
+        try:
+            st = (top / ".git" / name).stat()
+            signature.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            signature.append((name, 0, 0))
+    if memo.history is None or memo.history[0] != signature:
+        memo.history = (signature, read_history(root))
+    return memo.history[1]
+
+
 PARALLEL_MIN_PIECES = 200  # below this, starting worker processes costs more than it saves
 
 
-def _render_chunk(job: tuple[list[tuple[str, str, int]], dict[str, str], str,
-                             tuple[str, ...] | None]) -> list[markdown.Body]:
+class _Tracking(dict):  # type: ignore[type-arg]
+    """The content-file → URL map, noting every look-up: a body's HTML depends on those only."""
+
+    def __init__(self, links: dict[str, str]):
+        super().__init__(links)
+        self.used: dict[str, str | None] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = super().get(key, default)
+        self.used[key] = value
+        return value
+
+
+BodyJob = tuple[str, str, int]  # body, source, body line
+
+
+def _render_chunk(job: tuple[list[BodyJob], dict[str, str], str, tuple[str, ...] | None]
+                  ) -> list[tuple[markdown.Body, tuple[tuple[str, str | None], ...]]]:
     items, links, base_path, embeds = job
-    return [markdown.render(body, source=source, body_line=line, links=links,
-                            base_path=base_path, embeds=embeds) for body, source, line in items]
+    done = []
+    for body, source, line in items:
+        tracking = _Tracking(links)
+        rendered = markdown.render(body, source=source, body_line=line, links=tracking,
+                                   base_path=base_path, embeds=embeds)
+        done.append((rendered, tuple(sorted(tracking.used.items()))))
+    return done
 
 
-def render_bodies(hub: Hub, *, jobs: int | None = None
+def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | None = None
                   ) -> tuple[dict[str, markdown.Body], list[Problem]]:
     """Every piece's Markdown → HTML; over several processes for large hubs. The result is the
-    same, in the same order, whatever `jobs` is."""
+    same, in the same order, whatever `jobs` is. `memo` (kept by the caller between builds)
+    holds each body with the links it looked up: it is reused while those resolve the same."""
     links = {p.source: p.url for p in hub.pieces}
     hidden = {p.source for p in hub.hidden}
     config = hub.config
     embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
+    memo = memo if memo is not None else {}
     pieces = list(hub.pieces)
-    items = [(p.body, p.source, p.body_line) for p in pieces]
+    keys = [(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
+    found: dict[int, markdown.Body] = {}
+    todo: list[int] = []
+    for index, key in enumerate(keys):
+        cached = memo.get(key)
+        if cached is not None and all(links.get(t) == url for t, url in cached[1]):
+            found[index] = cached[0]
+        else:
+            todo.append(index)
+    items = [(pieces[i].body, pieces[i].source, pieces[i].body_line) for i in todo]
     workers = min(jobs or os.cpu_count() or 1, 8)
     if workers > 1 and len(items) >= PARALLEL_MIN_PIECES and "fork" in mp.get_all_start_methods():
         size = -(-len(items) // (workers * 4))
@@ -89,33 +156,79 @@ def render_bodies(hub: Hub, *, jobs: int | None = None
             rendered = [body for chunk in pool.map(_render_chunk, chunks) for body in chunk]
     else:
         rendered = _render_chunk((items, links, config.base_path, embeds))
+    fresh = {keys[i]: memo[keys[i]] for i in found}
+    for index, (body, used) in zip(todo, rendered, strict=True):
+        found[index] = body
+        fresh[keys[index]] = (body, used)
+    memo.clear()
+    memo.update(fresh)
     bodies: dict[str, markdown.Body] = {}
     problems: list[Problem] = []
-    for piece, body in zip(pieces, rendered, strict=True):
+    for index, piece in enumerate(pieces):
+        body = found[index]
         problems.extend(p for p in body.problems if not any(h in p.message for h in hidden))
         bodies[piece.key] = body
     return bodies, problems
 
 
-def render(hub: Hub, *, link_check: bool = True,
-           jobs: int | None = None) -> tuple[list[Output], list[Problem], Theme]:
-    theme = Theme(hub.config)
-    bodies, problems = render_bodies(hub, jobs=jobs)
-    site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems)
+def settings_digest(hub: Hub) -> str:
+    """Everything every output depends on: foyer itself, hub.yaml, the theme, static/'s list."""
+    import hashlib
+
+    from generator import __version__
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr((__version__, hub.config, hub.static_files)).encode())
+    for folder in theme_folders(hub.config):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "static" not in path.relative_to(folder).parts[:1]:
+                h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class Rendered:
+    outputs: list[Output]
+    problems: list[Problem]
+    theme: Theme
+    record: reuse.Record
+    links: dict[str, linkcheck.PageLinks]
+
+
+def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
+           previous: reuse.Record | None = None, have: Callable[[str], bool] | None = None,
+           known_links: Callable[[str], linkcheck.PageLinks] | None = None,
+           bodies_memo: dict[str, Any] | None = None,
+           themes: dict[str, Theme] | None = None) -> Rendered:
+    """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
+    path still exist?), an output whose inputs are unchanged comes back `reused`."""
+    settings = settings_digest(hub)
+    if themes is not None and settings in themes:
+        theme = themes[settings]  # its templates compiled already
+    else:
+        theme = Theme(hub.config)
+        if themes is not None:
+            themes.clear()
+            themes[settings] = theme
+    bodies, problems = render_bodies(hub, jobs=jobs, memo=bodies_memo)
+    memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False))
+    site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
     outputs: list[Output] = []
     for renderer in registry():
         outputs.extend(renderer(site))
     problems.extend(feedcheck.check_outputs(outputs))
+    links: dict[str, linkcheck.PageLinks] = {}
     if link_check:
         extra = set(hub.static_files)
         for folder in theme.static_sources():
             extra |= {"theme/" + p.relative_to(folder).as_posix()
                       for p in folder.rglob("*") if p.is_file()}
-        found = linkcheck.check_links(
+        found, links = linkcheck.check_links(
             outputs, extra, hub.config.base_path, urlsplit(hub.config.base_url).netloc,
-            ignore_prefixes=("pagefind/",))
+            ignore_prefixes=("pagefind/",), known=known_links)
         problems.extend(_locate_in_sources(found, hub))
-    return outputs, site.problems, theme
+    return Rendered(outputs, site.problems, theme, memo.record, links)
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
@@ -141,8 +254,7 @@ def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True
     """Everything `foyer build` would report, without writing anything."""
     hub, problems = load(root, now=now)
     if hub is not None and not problems.errors:
-        _, render_problems, _ = render(hub, link_check=link_check, jobs=jobs)
-        problems.extend(render_problems)
+        problems.extend(render(hub, link_check=link_check, jobs=jobs).problems)
     return problems.sorted()
 
 
@@ -159,8 +271,9 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
-    outputs, render_problems, theme = render(hub, link_check=link_check, jobs=jobs)
-    problems.extend(render_problems)
+    rendered = render(hub, link_check=link_check, jobs=jobs)
+    outputs, theme = rendered.outputs, rendered.theme
+    problems.extend(rendered.problems)
     if problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
     static = [(folder, "theme") for folder in theme.static_sources()]

@@ -173,7 +173,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             report.problems(problems)
             shown[:] = lines
         if not problems:
-            report.line("Rebuilt.")
+            report.line(f"Rebuilt in {site.last_ms:.0f} ms ({site.last_rendered} of "
+                        f"{len(site.files)} outputs rendered again).")
 
     show(site.rebuild())
     server = http.server.ThreadingHTTPServer((args.host, args.port), serve.make_handler(site))

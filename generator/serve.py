@@ -18,12 +18,15 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.build import load, render
+from generator.build import Memo, load, render
 from generator.problems import Problem
-from generator.read.discover import is_temporary
+from generator.read.discover import ReadMemo, is_temporary
 
 log = logging.getLogger(__name__)
-DEBOUNCE = 0.08
+DEBOUNCE = 0.025  # the events of one save (truncate, write, close; or write aside, rename) come within a few ms
+# What a save does. Opened/closed-without-writing events come from reads, foyer's own included:
+# reacting to them would rebuild again after every rebuild.
+CHANGES = frozenset({"created", "deleted", "moved", "modified", "closed"})
 TYPES = {".xml": "application/xml", ".json": "application/json", ".ics": "text/calendar",
          ".webmanifest": "application/manifest+json", ".svg": "image/svg+xml",
          ".css": "text/css", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -55,28 +58,51 @@ class Site:
         self.base_path = "/"
         self.problems: list[Problem] = []
         self.epoch = 0
+        self.memo = Memo(read=ReadMemo(trust_stat=True))
+        self.last_rendered = 0  # outputs rendered (not reused) by the last rebuild
+        self.last_ms = 0.0
+
+    def clock(self) -> dt.datetime | None:
+        """--now, else the clock to the minute: rebuilds within a minute agree on dates."""
+        if self.now is not None:
+            return self.now
+        from generator.clock import resolve_now
+
+        return resolve_now(None, "UTC").replace(second=0, microsecond=0)
 
     def rebuild(self) -> list[Problem]:
+        """Build again, reusing what the change did not touch: only changed files are read and
+        validated again, only changed bodies rendered, only outputs whose inputs changed."""
         started = time.perf_counter()
-        hub, problems = load(self.root, now=self.now, drafts=self.drafts, future=self.future)
+        memo = self.memo
+        hub, problems = load(self.root, now=self.clock(), drafts=self.drafts,
+                             future=self.future, memo=memo)
         files: dict[str, bytes] = {}
         static: list[tuple[Path, str]] = []
+        record = None
         if hub is not None and not problems.errors:
             # one process: forking from a threaded server is unsafe
-            outputs, render_problems, theme = render(hub, link_check=False, jobs=1)
-            problems.extend(render_problems)
-            files = {o.path: o.data for o in outputs}
-            static = [*((s, "theme/") for s in theme.static_sources()),
+            rendered = render(hub, link_check=False, jobs=1, previous=memo.record,
+                              have=self.files.__contains__, bodies_memo=memo.bodies,
+                              themes=memo.themes)
+            problems.extend(rendered.problems)
+            old = self.files
+            files = {o.path: old[o.path] if o.reused else o.data for o in rendered.outputs}
+            record = rendered.record
+            self.last_rendered = len(rendered.outputs) - sum(o.reused for o in rendered.outputs)
+            static = [*((s, "theme/") for s in rendered.theme.static_sources()),
                       (self.root / "static", "")]
             self.base_path = hub.config.base_path
         errors = [p for p in problems.sorted() if p.is_error]
         with self.lock:
             if not errors:
                 self.files, self.static = files, static
+                memo.record = record
             self.problems = errors
             self.epoch += 1
             self.lock.notify_all()
-        log.info("rebuilt in %.0f ms", (time.perf_counter() - started) * 1000)
+        self.last_ms = (time.perf_counter() - started) * 1000
+        log.info("rebuilt in %.0f ms", self.last_ms)
         return errors
 
     def find(self, path: str) -> tuple[bytes, str] | None:
@@ -205,6 +231,8 @@ class Watcher:
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+                if event.event_type not in CHANGES:
+                    return  # opening or reading a file (foyer's own reads among them)
                 for path in (getattr(event, "src_path", ""), getattr(event, "dest_path", "")):
                     if path and watcher.relevant(Path(str(path))):
                         watcher.schedule()

@@ -37,11 +37,17 @@ def render(site: Site) -> Iterator[Output]:
     yield pages._page(site, "calendar.html", "calendar/index.html", title_key="calendar",
                       section="calendar", url=hub.config.base_path + "calendar/", plan=plan,
                       months=[months[k] for k in sorted(months)], today=today)
-    yield Output("calendar.ics", _ics(site, plan))
-    yield Output(".foyer/schedule.json", _schedule(site))
+    window = [(row, balance) for row, balance in zip(plan.rows, plan.balance, strict=True)
+              if row.date >= first]
+    yield site.output("calendar.ics", ("calendar.ics", window, hub.now),
+                      lambda _: _ics(site, plan, first))
+    scheduled = [p for p in hub.hidden if p.state == SCHEDULED]
+    yield site.output(".foyer/schedule.json", ("schedule", scheduled, hub.now),
+                      lambda _: _schedule(site))
 
 
-def _ics(site: Site, plan: give_first.Plan) -> bytes:
+def _ics(site: Site, plan: give_first.Plan, first: dt.date) -> bytes:
+    """The same window as the page: a team subscribes to what is coming, not to years past."""
     hub = site.hub
     host = urlsplit(hub.config.base_url).hostname or "localhost"
     cal = icalendar.Calendar()
@@ -51,6 +57,8 @@ def _ics(site: Site, plan: give_first.Plan) -> bytes:
     cal.add("x-wr-calname", f"{hub.config.title} · plan")
     stamp = hub.now.astimezone(dt.UTC)
     for row in plan.rows:
+        if row.date < first:
+            continue
         event = icalendar.Event()
         event.add("uid", f"{row.key.replace('/', '-')}@{host}")
         event.add("dtstamp", stamp)

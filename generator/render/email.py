@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 import textwrap
 from collections.abc import Iterator
@@ -21,14 +23,14 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 _INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
-def email_html(site: Site, issue: Newsletter) -> str:
+def email_html(site: Site, issue: Newsletter, recorder: Any = None) -> str:
     hub = site.hub
     absolute = site.theme.absolute
     page = absolute(issue.url)
     body = site.bodies.get(issue.key)
     features = [hub.by_key[ref] for ref in issue.features if ref in hub.by_key]
     html = site.theme.env.get_template("email.html").render(
-        hub=hub, issue=issue, lang=issue.lang, page_url=page,
+        hub=site.hub_for(recorder), issue=issue, lang=issue.lang, page_url=page,
         body=Markup(absolutize(body.html, page) if body else ""),
         features=features, feature_body=lambda p: site.bodies[p.key].excerpt
         if p.key in site.bodies else "",
@@ -141,6 +143,15 @@ def render(site: Site) -> Iterator[Output]:
         if not isinstance(issue, Newsletter):
             continue
         folder = issue.output.rsplit("/", 1)[0]
-        html = email_html(site, issue)
-        yield Output(f"{folder}/email.html", html.encode("utf-8"))
-        yield Output(f"{folder}/email.txt", email_text(html).encode("utf-8"))
+        features = [site.hub.by_key[r] for r in issue.features if r in site.hub.by_key]
+        inputs = ("email", issue, features)
+        made: list[str] = []
+
+        def html(recorder: Any, issue: Newsletter = issue, made: list[str] = made) -> str:
+            if not made:
+                made.append(email_html(site, issue, recorder))
+            return made[0]
+
+        yield site.output(f"{folder}/email.html", inputs, lambda r, html=html: html(r).encode())
+        yield site.output(f"{folder}/email.txt", inputs,
+                          lambda r, html=html: email_text(html(r)).encode("utf-8"))

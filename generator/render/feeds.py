@@ -66,30 +66,40 @@ def feed_items(hub: Hub, pieces: list[Piece]) -> list[Piece]:
     return dated[: hub.config.feed_items]
 
 
-def feeds_of(site: Site) -> list[Feed]:
+def feed_specs(site: Site) -> list[tuple[str, str | None, list[Piece]]]:
+    """(folder, name, items) of every feed: the site, its dated sections, tags and members."""
     hub = site.hub
-    absolute = site.theme.absolute
-    title = hub.config.title
     words = site.theme.words.get(site.theme.language(hub.config.language), {})
 
-    def feed(folder: str, name: str | None, pieces: list[Piece]) -> Feed:
-        full = f"{title} · {name}" if name else title
-        url = absolute(hub.config.base_path + folder)
-        return Feed(folder, full, url, tuple(_item(site, p) for p in feed_items(hub, pieces)))
+    def spec(folder: str, name: str | None, pieces: list[Piece]
+             ) -> tuple[str, str | None, list[Piece]]:
+        return folder, name, feed_items(hub, pieces)
 
-    feeds = [feed("", None, [*hub.stories, *hub.newsletters, *hub.resources]),
-             feed("stories/", str(words.get("stories", "Stories")), list(hub.stories)),
-             feed("newsletters/", str(words.get("newsletters", "Newsletter")),
+    specs = [spec("", None, [*hub.stories, *hub.newsletters, *hub.resources]),
+             spec("stories/", str(words.get("stories", "Stories")), list(hub.stories)),
+             spec("newsletters/", str(words.get("newsletters", "Newsletter")),
                   list(hub.newsletters))]
     for tag in hub.tags:
         feed_tag = [p for p in tag.pieces if p.sort_date is not None]
-        feeds.append(feed(routes.tag_path(tag.slug), f"#{tag.name}", feed_tag))
+        specs.append(spec(routes.tag_path(tag.slug), f"#{tag.name}", feed_tag))
     for member in hub.members:
         if member.translation_of:
             continue
         own = [*hub.stories_of(member.slug), *hub.resources_by(member.slug)]
-        feeds.append(feed(routes.piece_path("members", member.slug), member.name, own))
-    return feeds
+        specs.append(spec(routes.piece_path("members", member.slug), member.name, own))
+    return specs
+
+
+def make_feed(site: Site, folder: str, name: str | None, items: list[Piece]) -> Feed:
+    hub = site.hub
+    title = hub.config.title
+    full = f"{title} · {name}" if name else title
+    url = site.theme.absolute(hub.config.base_path + folder)
+    return Feed(folder, full, url, tuple(_item(site, p) for p in items))
+
+
+def feeds_of(site: Site) -> list[Feed]:
+    return [make_feed(site, *spec) for spec in feed_specs(site)]
 
 
 def _item(site: Site, piece: Piece) -> Item:
@@ -221,7 +231,17 @@ def _xml(root: ET.Element) -> bytes:
 
 
 def render(site: Site) -> Iterator[Output]:
-    for feed in feeds_of(site):
-        yield Output(feed.folder + "feed.xml", rss(feed, site))
-        yield Output(feed.folder + "atom.xml", atom(feed, site))
-        yield Output(feed.folder + "feed.json", json_feed(feed, site))
+    for folder, name, items in feed_specs(site):
+        # an empty feed is dated by the build's clock
+        inputs = ("feed", folder, name, items, None if items else site.hub.now)
+        made: list[Feed] = []
+
+        def feed(folder: str = folder, name: str | None = name,
+                 items: list[Piece] = items, made: list[Feed] = made) -> Feed:
+            if not made:
+                made.append(make_feed(site, folder, name, items))
+            return made[0]
+
+        for leaf, write in (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed)):
+            yield site.output(folder + leaf, inputs,
+                              lambda _, write=write, feed=feed: write(feed(), site))

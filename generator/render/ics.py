@@ -88,12 +88,19 @@ def _bytes(cal: icalendar.Calendar) -> bytes:
 def render(site: Site) -> Iterator[Output]:
     hub = site.hub
     rituals = [r for r in hub.listed(hub.rituals) if isinstance(r, Ritual)]
-    everything = _calendar(site, hub.config.title)
-    for ritual in rituals:
-        if not ritual.active:
-            continue
-        everything.add_component(event(site, ritual))
-        own = _calendar(site, f"{ritual.title} · {hub.config.title}")
-        own.add_component(event(site, ritual))
-        yield Output(ics_path(ritual), _bytes(own))
-    yield Output("rituals.ics", _bytes(everything))
+    active = [r for r in rituals if r.active]
+    for ritual in active:
+        def own(_: object, ritual: Ritual = ritual) -> bytes:
+            calendar = _calendar(site, f"{ritual.title} · {hub.config.title}")
+            calendar.add_component(event(site, ritual))
+            return _bytes(calendar)
+
+        yield site.output(ics_path(ritual), ("ics", ritual, hub.now), own)
+
+    def everything(_: object) -> bytes:
+        calendar = _calendar(site, hub.config.title)
+        for ritual in active:
+            calendar.add_component(event(site, ritual))
+        return _bytes(calendar)
+
+    yield site.output("rituals.ics", ("ics", active, hub.now), everything)

@@ -4,6 +4,8 @@ written file or an id. External links are not fetched."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from posixpath import dirname, join, normpath
 from urllib.parse import unquote, urlsplit
@@ -42,25 +44,42 @@ def _skip_link(attrs: list[tuple[str, str | None]]) -> bool:
     return "canonical" in rel or "alternate" in rel and "hreflang" in dict(attrs)
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    links: tuple[tuple[int, str], ...]  # (line, link)
+    ids: frozenset[str]
+
+
+def page_links(data: bytes) -> PageLinks:
+    parser = _Links()
+    parser.feed(data.decode("utf-8", "replace"))
+    parser.close()
+    return PageLinks(tuple(parser.links), frozenset(parser.ids))
+
+
 def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
-                site_host: str, ignore_prefixes: tuple[str, ...] = ()) -> list[Problem]:
+                site_host: str, ignore_prefixes: tuple[str, ...] = (),
+                known: Callable[[str], PageLinks] | None = None
+                ) -> tuple[list[Problem], dict[str, PageLinks]]:
+    """Broken links and anchors in every page and feed, and each page's links and ids (kept by
+    the caller so that a reused page, given back through `known`, is not parsed again)."""
     files = {o.path for o in outputs} | extra_files
-    pages: dict[str, _Links] = {}
+    pages: dict[str, PageLinks] = {}
     for output in outputs:
         if output.path.endswith(".html") and not output.path.endswith("email.html"):
-            parser = _Links()
-            parser.feed(output.data.decode("utf-8", "replace"))
-            parser.close()
-            pages[output.path] = parser
+            if output.reused and known is not None:
+                pages[output.path] = known(output.path)
+            else:
+                pages[output.path] = page_links(output.data)
     problems: list[Problem] = []
-    for path, parser in sorted(pages.items()):
-        for line, link in parser.links:
+    for path, found in sorted(pages.items()):
+        for line, link in found.links:
             problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
             if problem:
                 problems.append(Problem(f"site/{path}", line, problem,
                                         "fix the link in the content, or the page it points to"))
     for output in outputs:  # feeds: item links must be pages of this site
-        if output.path.endswith(("feed.xml", "atom.xml")):
+        if output.path.endswith(("feed.xml", "atom.xml")) and not output.reused:
             try:
                 root = ET.fromstring(output.data)
             except ET.ParseError:
@@ -74,10 +93,10 @@ def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
                     if problem:
                         problems.append(Problem(f"site/{output.path}", 1, problem,
                                                 "this is a bug in foyer; please report it"))
-    return problems
+    return problems, pages
 
 
-def _check(page: str, link: str, files: set[str], pages: dict[str, _Links], base_path: str,
+def _check(page: str, link: str, files: set[str], pages: dict[str, PageLinks], base_path: str,
            site_host: str, ignore_prefixes: tuple[str, ...]) -> str | None:
     parts = urlsplit(link)
     if parts.scheme in ("http", "https") and parts.netloc == site_host:
@@ -107,7 +126,7 @@ def _check(page: str, link: str, files: set[str], pages: dict[str, _Links], base
         if target.startswith("..") or target not in files:
             return f"broken link '{link}'"
     if parts.fragment and target.endswith(".html"):
-        parser = pages.get(target)
-        if parser is not None and unquote(parts.fragment) not in parser.ids:
+        found = pages.get(target)
+        if found is not None and unquote(parts.fragment) not in found.ids:
             return f"broken anchor '{link}' (no id '{parts.fragment}' on {target})"
     return None

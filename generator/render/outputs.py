@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.model.hub import Hub
 from generator.problems import Problem
 from generator.render.markdown import Body
+from generator.render.reuse import HubView, Recorder, Reuse
 from generator.render.templates import Theme
 
 
@@ -15,6 +17,7 @@ from generator.render.templates import Theme
 class Output:
     path: str  # relative to the site root, posix
     data: bytes
+    reused: bool = False  # the last build's bytes stand (data is then empty)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,19 @@ class Site:
     theme: Theme
     bodies: dict[str, Body]  # piece key → rendered body
     problems: list[Problem] = field(default_factory=list)  # renderers may report here
+    reuse: Reuse | None = None  # the last build's record, when outputs may be reused
+
+    def output(self, path: str, inputs: Any, make: Callable[[Recorder | None], bytes]) -> Output:
+        """The output at `path`, rendered by `make` unless the last build's bytes stand: its
+        `inputs` (everything the renderer hands over) and the hub facts it read are unchanged."""
+        if self.reuse is None:
+            return Output(path, make(None))
+        data = self.reuse.output(path, inputs, make)
+        return Output(path, b"", reused=True) if data is None else Output(path, data)
+
+    def hub_for(self, recorder: Recorder | None) -> Any:
+        """The hub as a template sees it: every read recorded when outputs may be reused."""
+        return self.hub if recorder is None else HubView(self.hub, recorder)
 
 
 Renderer = Callable[[Site], Iterable[Output]]

@@ -192,16 +192,29 @@ def _page(site: Site, template: str, output: str, *, url: str, title: str | None
           title_key: str | None = None, section: str = "", lang: str | None = None,
           description: str | None = None, **extra: Any) -> Output:
     hub = site.hub
+    menu = [p for p in hub.pages if p.menu is not None and not p.translation_of]
+    inputs = (template, url, title, title_key, section, lang, description, menu,
+              join_url(hub), extra)
+    return site.output(output, inputs, lambda recorder: _render(
+        site, recorder, template, url=url, title=title, title_key=title_key, section=section,
+        lang=lang, description=description, menu=menu, extra=extra))
+
+
+def _render(site: Site, recorder: Any, template: str, *, url: str, title: str | None,
+            title_key: str | None, section: str, lang: str | None, description: str | None,
+            menu: list[Piece], extra: dict[str, Any]) -> bytes:
+    hub = site.hub
+    view = site.hub_for(recorder)
     env = site.theme.env
     context: dict[str, Any] = {
-        "hub": hub,
+        "hub": view,
         "lang": lang or hub.config.language,
         "section": section,
         "url": url,
         "canonical": site.theme.absolute(url),
         "title_key": title_key,
         "description": description or hub.config.description,
-        "menu": [p for p in hub.pages if p.menu is not None and not p.translation_of],
+        "menu": menu,
         "join_url": join_url(hub),
         "translations": (),
         "image": None,
@@ -210,7 +223,7 @@ def _page(site: Site, template: str, output: str, *, url: str, title: str | None
         "body": Markup(""),
         "theme_asset": site.theme.asset_url,
         "site_url": lambda path: path if "://" in path else _url(hub, path.lstrip("/")),
-        "tag_links": hub.tag_slugs,
+        "tag_links": view.tag_slugs,
         "Story": Story, "Ritual": Ritual, "Resource": Resource, "Newsletter": Newsletter,
     }
     context.update(extra)
@@ -218,8 +231,7 @@ def _page(site: Site, template: str, output: str, *, url: str, title: str | None
     if title is None:
         title = site.theme.translate(_Ctx(context), title_key or "")
     context["title"] = title
-    html = env.get_template(template).render(context)
-    return Output(output, html.encode("utf-8"))
+    return env.get_template(template).render(context).encode("utf-8")
 
 
 def _feed_links(site: Site, section: str, extra: dict[str, Any]) -> list[dict[str, str]]:
