@@ -6,8 +6,8 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from generator import search_index
 from generator.config import load_config
 from generator.model import contributions, give_first
-from generator.read.git import read_history
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import ReadMemo, read_content
+from generator.read.git import read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
@@ -67,13 +67,14 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     hub, hub_problems = load_hub(config, sources, now=when, drafts=drafts, future=future,
                                  memo=memo.validated if memo else None)
     problems.extend(hub_problems)
-    if not problems.errors:
-        problems.extend(give_first.check(hub))
+    valid = not problems.errors
     history, git_problems = _history(root, memo)
     if require_git and git_problems:
         git_problems = [Problem(p.path, p.line, p.message, p.hint) for p in git_problems]
     problems.extend(git_problems)
     hub = replace(hub, contributions=contributions.compute(hub, history))
+    if valid:
+        problems.extend(give_first.check(hub))
     return hub, problems
 
 
@@ -137,11 +138,18 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
     embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
     memo = memo if memo is not None else {}
     pieces = list(hub.pieces)
+    # the same links as last time: a piece that is the very object it was is not looked at again
+    same_links = memo.get("links") == links
+    by_object: dict[int, tuple[Any, markdown.Body]] = memo.get("objects", {}) if same_links else {}
     keys = [(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
     found: dict[int, markdown.Body] = {}
     todo: list[int] = []
-    for index, key in enumerate(keys):
-        cached = memo.get(key)
+    for index, piece in enumerate(pieces):
+        known = by_object.get(id(piece))
+        if known is not None and known[0] is piece:
+            found[index] = known[1]
+            continue
+        cached = memo.get(keys[index])
         if cached is not None and all(links.get(t) == url for t, url in cached[1]):
             found[index] = cached[0]
         else:
@@ -156,12 +164,14 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
             rendered = [body for chunk in pool.map(_render_chunk, chunks) for body in chunk]
     else:
         rendered = _render_chunk((items, links, config.base_path, embeds))
-    fresh = {keys[i]: memo[keys[i]] for i in found}
+    fresh = {keys[i]: memo[keys[i]] for i in found if keys[i] in memo}
     for index, (body, used) in zip(todo, rendered, strict=True):
         found[index] = body
         fresh[keys[index]] = (body, used)
     memo.clear()
     memo.update(fresh)
+    memo["links"] = links
+    memo["objects"] = {id(p): (p, found[i]) for i, p in enumerate(pieces)}
     bodies: dict[str, markdown.Body] = {}
     problems: list[Problem] = []
     for index, piece in enumerate(pieces):

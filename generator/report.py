@@ -63,10 +63,10 @@ def progress(message: str) -> Iterator[None]:
 
 def calendar(plan, today, weeks: int) -> None:  # type: ignore[no-untyped-def]
     """The give-first plan, week by week, from the start of this week."""
+    import datetime as dt
+
     from rich.table import Table
     from rich.text import Text
-
-    import datetime as dt
 
     start = today - dt.timedelta(days=today.weekday())
     end = start + dt.timedelta(weeks=weeks)

@@ -70,19 +70,25 @@ class Site:
 
         return resolve_now(None, "UTC").replace(second=0, microsecond=0)
 
-    def rebuild(self) -> list[Problem]:
+    def rebuild(self, dirty: set[str] | None = None) -> list[Problem]:
         """Build again, reusing what the change did not touch: only changed files are read and
-        validated again, only changed bodies rendered, only outputs whose inputs changed."""
+        validated again, only changed bodies rendered, only outputs whose inputs changed.
+        `dirty`: the files changed since the last rebuild, when the watcher knows them."""
         started = time.perf_counter()
         memo = self.memo
+        with self.lock:
+            first = self.epoch == 0
+            memo.read.dirty = dirty if self.files else None
         hub, problems = load(self.root, now=self.clock(), drafts=self.drafts,
                              future=self.future, memo=memo)
         files: dict[str, bytes] = {}
         static: list[tuple[Path, str]] = []
         record = None
         if hub is not None and not problems.errors:
-            # one process: forking from a threaded server is unsafe
-            rendered = render(hub, link_check=False, jobs=1, previous=memo.record,
+            # the first build runs before any thread starts and may fork workers; later ones run
+            # beside the server's threads, where forking is unsafe
+            rendered = render(hub, link_check=False, jobs=None if first else 1,
+                              previous=memo.record,
                               have=self.files.__contains__, bodies_memo=memo.bodies,
                               themes=memo.themes)
             problems.extend(rendered.problems)
@@ -227,16 +233,18 @@ class Watcher:
         self.on_rebuild = on_rebuild
         self.timer: threading.Timer | None = None
         self.lock = threading.Lock()
+        self.dirty: set[str] | None = set()  # changed since the last rebuild (None: unknown)
         watcher = self
 
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
                 if event.event_type not in CHANGES:
                     return  # opening or reading a file (foyer's own reads among them)
-                for path in (getattr(event, "src_path", ""), getattr(event, "dest_path", "")):
-                    if path and watcher.relevant(Path(str(path))):
-                        watcher.schedule()
-                        return
+                paths = [Path(str(p)) for p in (getattr(event, "src_path", ""),
+                                                getattr(event, "dest_path", "")) if p]
+                relevant = [p for p in paths if watcher.relevant(p)]
+                if relevant:
+                    watcher.schedule(None if event.is_directory else relevant)
 
         self.observer = Observer()
         self.observer.schedule(Handler(), str(site.root), recursive=True)
@@ -251,8 +259,15 @@ class Watcher:
         top = rel.parts[0] if rel.parts else ""
         return top in ("content", "static", "themes") or rel.as_posix() == "hub.yaml"
 
-    def schedule(self) -> None:
+    def schedule(self, paths: list[Path] | None) -> None:
+        """Rebuild once the burst of events is over; `paths` changed (None: unknown, e.g. a
+        folder moved, so that the next read checks every file)."""
+        root = self.site.root.resolve()
         with self.lock:
+            if paths is None or self.dirty is None:
+                self.dirty = None
+            else:
+                self.dirty |= {p.resolve().relative_to(root).as_posix() for p in paths}
             if self.timer is not None:
                 self.timer.cancel()
             self.timer = threading.Timer(DEBOUNCE, self.fire)
@@ -260,7 +275,9 @@ class Watcher:
             self.timer.start()
 
     def fire(self) -> None:
-        self.on_rebuild(self.site.rebuild())
+        with self.lock:
+            dirty, self.dirty = self.dirty, set()
+        self.on_rebuild(self.site.rebuild(dirty=dirty))
 
     def start(self) -> None:
         self.observer.start()

@@ -30,7 +30,11 @@ class Piece:
 
     @property
     def key(self) -> str:
-        return f"{self.section}/{self.slug}"
+        found = self.__dict__.get("_key")
+        if found is None:
+            found = f"{self.section}/{self.slug}"
+            object.__setattr__(self, "_key", found)
+        return found
 
     def line(self, *key: Any) -> int:
         return line_of(self.lines, *key)

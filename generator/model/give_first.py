@@ -64,7 +64,23 @@ class Plan:
         return not self.breaches
 
 
+# Rows of unchanged pieces, by identity: `foyer serve` keeps unchanged pieces as they were.
+_ROWS: dict[tuple[int, str, bool], tuple[Piece, Row | None]] = {}
+
+
 def _piece_row(piece: Piece, hub: Hub, zone: ZoneInfo) -> Row | None:
+    key = (id(piece), str(zone), piece.key in hub.by_key)
+    found = _ROWS.get(key)
+    if found is not None and found[0] is piece:
+        return found[1]
+    row = _make_row(piece, hub, zone)
+    if len(_ROWS) > 200_000:
+        _ROWS.clear()
+    _ROWS[key] = (piece, row)
+    return row
+
+
+def _make_row(piece: Piece, hub: Hub, zone: ZoneInfo) -> Row | None:
     when = piece.sort_date
     if when is None or piece.state == DRAFT or piece.translation_of:
         return None
@@ -117,7 +133,19 @@ def rows_of(hub: Hub, horizon: dt.date | None = None) -> list[Row]:
     return rows
 
 
+_LAST: list[tuple[Hub, Plan]] = []  # the plan of the last hub asked: check, then the page
+
+
 def plan(hub: Hub, horizon: dt.date | None = None) -> Plan:
+    if horizon is None and _LAST and _LAST[0][0] is hub:
+        return _LAST[0][1]
+    found = _plan(hub, horizon)
+    if horizon is None:
+        _LAST[:] = [(hub, found)]
+    return found
+
+
+def _plan(hub: Hub, horizon: dt.date | None) -> Plan:
     needed = hub.config.gives_per_ask
     since = hub.config.give_first_since
     rows = rows_of(hub, horizon)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du_rrule
@@ -61,8 +62,29 @@ def iter_occurrences(ritual: Ritual, after: dt.datetime) -> Iterator[Occurrence]
         yield Occurrence(ritual.slug, start, start + ritual.duration)
 
 
+# By identity of the ritual, with the same arguments: `foyer serve` keeps unchanged rituals.
+_MEMO: dict[tuple[Any, ...], tuple[Ritual, Any]] = {}
+
+
+def _memo(kind: str, ritual: Ritual, *args: Any, make: Any) -> Any:
+    key = (kind, id(ritual), *args)
+    found = _MEMO.get(key)
+    if found is not None and found[0] is ritual:
+        return found[1]
+    value = make()
+    if len(_MEMO) > 50_000:
+        _MEMO.clear()
+    _MEMO[key] = (ritual, value)
+    return value
+
+
 def next_occurrences(ritual: Ritual, now: dt.datetime, count: int = 5) -> tuple[Occurrence, ...]:
     """The next `count` dates of an active ritual; none for a paused or ended one."""
+    return _memo("next", ritual, now, count,  # type: ignore[no-any-return]
+                 make=lambda: _next_occurrences(ritual, now, count))
+
+
+def _next_occurrences(ritual: Ritual, now: dt.datetime, count: int) -> tuple[Occurrence, ...]:
     if not ritual.active:
         return ()
     result = []
@@ -75,6 +97,12 @@ def next_occurrences(ritual: Ritual, now: dt.datetime, count: int = 5) -> tuple[
 
 def occurrences_between(ritual: Ritual, start: dt.datetime,
                         end: dt.datetime) -> list[Occurrence]:
+    return list(_memo("between", ritual, start, end,
+                      make=lambda: tuple(_occurrences_between(ritual, start, end))))
+
+
+def _occurrences_between(ritual: Ritual, start: dt.datetime,
+                         end: dt.datetime) -> list[Occurrence]:
     result = []
     for occurrence in iter_occurrences(ritual, start):
         if occurrence.start >= end:

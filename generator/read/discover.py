@@ -48,6 +48,9 @@ class ReadMemo:
     stats: dict[str, tuple[tuple[int, int, int], str]] = field(default_factory=dict)
     parsed: dict[tuple[str, str], SourceFile | Problem] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
+    # With trust_stat: the files changed since the last read, as the watcher saw them; None when
+    # unknown (every file's stat is checked then).
+    dirty: set[str] | None = None
 
 
 def digest_bytes(raw: bytes) -> str:
@@ -153,14 +156,17 @@ def read_content(root: Path, memo: ReadMemo | None = None) -> Sources:
 def _read_section(root: Path, folder: Path, section: str, sources: Sources,
                   memo: ReadMemo) -> None:
     stats: dict[str, tuple[tuple[int, int, int], str]] = {}
+    top = str(folder)
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
+        inside = dirpath != top
+        here = Path(dirpath).relative_to(root).as_posix() + "/"
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            rel = path.relative_to(root).as_posix()
+            rel = here + name
             if name in IGNORED_NAMES or is_temporary(name) or name.startswith("."):
                 continue
-            if Path(dirpath) != folder:
+            path = os.path.join(dirpath, name)
+            if inside:
                 sources.problems.append(Problem(
                     rel, 1, "file in a sub-folder of a section",
                     f"move it directly into content/{section}/"))
@@ -178,13 +184,13 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources,
                 stats[rel] = known
                 digest = known[1]
             else:
-                raw = _read_bytes(path, rel, root, sources.problems)
+                raw = _read_bytes(Path(path), rel, root, sources.problems)
                 if raw is None:
                     continue
                 digest = digest_bytes(raw)
                 if memo.trust_stat:
                     with contextlib.suppress(OSError):
-                        stats[rel] = (_signature(path.stat()), digest)
+                        stats[rel] = (_signature(os.lstat(path)), digest)
                 if (rel, digest) not in memo.parsed:
                     text = _decode(raw, rel, sources.problems)
                     if text is None:
@@ -208,16 +214,19 @@ def _signature(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _known(path: Path, rel: str, memo: ReadMemo) -> tuple[tuple[int, int, int], str] | None:
-    """The file's last digest when its stat is unchanged and stats are trusted."""
+def _known(path: str, rel: str, memo: ReadMemo) -> tuple[tuple[int, int, int], str] | None:
+    """The file's last digest when its stat is unchanged and stats are trusted (or, when the
+    watcher names every changed path, when it is not among them)."""
     if not memo.trust_stat or rel not in memo.stats:
         return None
     seen = memo.stats[rel]
+    if memo.dirty is not None and rel not in memo.dirty:
+        return seen
     try:
-        now = _signature(path.stat())
+        now = _signature(os.lstat(path))
     except OSError:
         return None
-    return seen if now == seen[0] and not path.is_symlink() else None
+    return seen if now == seen[0] else None
 
 
 def _add(sources: Sources, rel: str, digest: str, parsed: SourceFile | Problem) -> None:

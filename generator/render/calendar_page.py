@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import icalendar
@@ -16,6 +17,16 @@ from generator.render import pages
 from generator.render.outputs import Output, Site
 
 PAST_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the page says of the whole plan (its rows are shown month by month)."""
+
+    gives_per_ask: int
+    ok: bool
+    breaches: tuple[give_first.Breach, ...]
+    next_ask: dt.date | None
 
 
 def render(site: Site) -> Iterator[Output]:
@@ -34,16 +45,18 @@ def render(site: Site) -> Iterator[Output]:
         month["rows"].append({"row": row, "balance": balance,  # type: ignore[attr-defined]
                               "breach": id(row) in breached})
         month["asks" if row.is_ask else "gives"] += 1  # type: ignore[operator]
+    status = Status(plan.gives_per_ask, plan.ok, plan.breaches, plan.next_ask)
     yield pages._page(site, "calendar.html", "calendar/index.html", title_key="calendar",
-                      section="calendar", url=hub.config.base_path + "calendar/", plan=plan,
+                      aggregate=True,
+                      section="calendar", url=hub.config.base_path + "calendar/", plan=status,
                       months=[months[k] for k in sorted(months)], today=today)
     window = [(row, balance) for row, balance in zip(plan.rows, plan.balance, strict=True)
               if row.date >= first]
     yield site.output("calendar.ics", ("calendar.ics", window, hub.now),
-                      lambda _: _ics(site, plan, first))
+                      lambda _: _ics(site, plan, first), aggregate=True)
     scheduled = [p for p in hub.hidden if p.state == SCHEDULED]
     yield site.output(".foyer/schedule.json", ("schedule", scheduled, hub.now),
-                      lambda _: _schedule(site))
+                      lambda _: _schedule(site), aggregate=True)
 
 
 def _ics(site: Site, plan: give_first.Plan, first: dt.date) -> bytes:

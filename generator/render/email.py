@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
 import textwrap
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import css_inline
 from markupsafe import Markup

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 from urllib.parse import urlsplit
@@ -66,14 +66,15 @@ def feed_items(hub: Hub, pieces: list[Piece]) -> list[Piece]:
     return dated[: hub.config.feed_items]
 
 
-def feed_specs(site: Site) -> list[tuple[str, str | None, list[Piece]]]:
-    """(folder, name, items) of every feed: the site, its dated sections, tags and members."""
+def feed_specs(site: Site) -> list[tuple[str, str | None, Callable[[], list[Piece]]]]:
+    """(folder, name, its items when asked) of every feed: the site, its dated sections, tags
+    and members."""
     hub = site.hub
     words = site.theme.words.get(site.theme.language(hub.config.language), {})
 
     def spec(folder: str, name: str | None, pieces: list[Piece]
-             ) -> tuple[str, str | None, list[Piece]]:
-        return folder, name, feed_items(hub, pieces)
+             ) -> tuple[str, str | None, Callable[[], list[Piece]]]:
+        return folder, name, lambda: feed_items(hub, pieces)
 
     specs = [spec("", None, [*hub.stories, *hub.newsletters, *hub.resources]),
              spec("stories/", str(words.get("stories", "Stories")), list(hub.stories)),
@@ -99,7 +100,7 @@ def make_feed(site: Site, folder: str, name: str | None, items: list[Piece]) -> 
 
 
 def feeds_of(site: Site) -> list[Feed]:
-    return [make_feed(site, *spec) for spec in feed_specs(site)]
+    return [make_feed(site, folder, name, items()) for folder, name, items in feed_specs(site)]
 
 
 def _item(site: Site, piece: Piece) -> Item:
@@ -230,8 +231,16 @@ def _xml(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+LEAVES = ("feed.xml", "atom.xml", "feed.json")
+
+
 def render(site: Site) -> Iterator[Output]:
-    for folder, name, items in feed_specs(site):
+    for folder, name, find_items in feed_specs(site):
+        same = [site.untouched(folder + leaf) for leaf in LEAVES]
+        if all(same):
+            yield from (o for o in same if o is not None)
+            continue
+        items = find_items()
         # an empty feed is dated by the build's clock
         inputs = ("feed", folder, name, items, None if items else site.hub.now)
         made: list[Feed] = []
@@ -242,6 +251,6 @@ def render(site: Site) -> Iterator[Output]:
                 made.append(make_feed(site, folder, name, items))
             return made[0]
 
-        for leaf, write in (("feed.xml", rss), ("atom.xml", atom), ("feed.json", json_feed)):
-            yield site.output(folder + leaf, inputs,
-                              lambda _, write=write, feed=feed: write(feed(), site))
+        for leaf, write, kept in zip(LEAVES, (rss, atom, json_feed), same, strict=True):
+            yield kept or site.output(folder + leaf, inputs,
+                                      lambda _, write=write, feed=feed: write(feed(), site))

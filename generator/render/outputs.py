@@ -30,13 +30,22 @@ class Site:
     problems: list[Problem] = field(default_factory=list)  # renderers may report here
     reuse: Reuse | None = None  # the last build's record, when outputs may be reused
 
-    def output(self, path: str, inputs: Any, make: Callable[[Recorder | None], bytes]) -> Output:
+    def output(self, path: str, inputs: Any, make: Callable[[Recorder | None], bytes], *,
+               aggregate: bool = False) -> Output:
         """The output at `path`, rendered by `make` unless the last build's bytes stand: its
-        `inputs` (everything the renderer hands over) and the hub facts it read are unchanged."""
+        `inputs` (everything the renderer hands over) and the hub facts it read are unchanged.
+        `aggregate`: it sums up the whole hub in values that are not pieces (counts, rows)."""
         if self.reuse is None:
             return Output(path, make(None))
-        data = self.reuse.output(path, inputs, make)
+        data = self.reuse.output(path, inputs, make, aggregate=aggregate)
         return Output(path, b"", reused=True) if data is None else Output(path, data)
+
+    def untouched(self, path: str) -> Output | None:
+        """The last build's output at `path` when nothing it depends on changed (see
+        Reuse.untouched): a renderer may call this before gathering the output's inputs."""
+        if self.reuse is not None and self.reuse.untouched(path):
+            return Output(path, b"", reused=True)
+        return None
 
     def hub_for(self, recorder: Recorder | None) -> Any:
         """The hub as a template sees it: every read recorded when outputs may be reused."""
@@ -48,8 +57,7 @@ Renderer = Callable[[Site], Iterable[Output]]
 
 def registry() -> list[Renderer]:
     """Every output kind, in order. Adding one is a module in render/ and a line here."""
-    from generator.render import (calendar_page, email, feeds, hosting, ics, pages, pulse,
-                                  sitemap)
+    from generator.render import calendar_page, email, feeds, hosting, ics, pages, pulse, sitemap
 
     return [pages.render, feeds.render, ics.render, email.render, calendar_page.render,
             pulse.render, sitemap.render, hosting.render]

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
 from generator.model import routes
 from generator.model.entries import Member, Newsletter, Piece, Resource, Ritual, Story
-from generator.model.hub import Hub
+from generator.model.hub import Hub, Tag
 from generator.render.outputs import Output, Site
 
 HOME_STORIES = 3
@@ -48,11 +49,10 @@ def render(site: Site) -> Iterator[Output]:
     for issue in hub.newsletters:
         yield _piece_page(site, "newsletter.html", issue, features=_features(hub, issue))
     yield _page(site, "tags.html", "tags/index.html", title_key="tags", section="tags",
-                url=_url(hub, "tags/"), tags=hub.tags)
+                url=_url(hub, "tags/"),
+                tags=[TagHead(t.slug, t.name, t.url, len(t.pieces)) for t in hub.tags])
     for tag in hub.tags:
-        yield _page(site, "tag.html", routes.tag_path(tag.slug) + "index.html",
-                    title=tag.name, section="tags", url=tag.url, tag=tag,
-                    groups=_group_by_section(tag.pieces))
+        yield from tag_pages(site, tag)
     for page in hub.pages:
         yield _piece_page(site, "page.html", page)
     yield contributors_page(site)
@@ -112,23 +112,59 @@ def upcoming(hub: Hub, count: int) -> list[tuple[Any, Ritual]]:
     return merged[:count]
 
 
+def _pages(hub: Hub, folder: str, count: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, pager) of each page of a listing paginated by `pagination.per_page`."""
+    pages = max(1, math.ceil(count / hub.config.per_page))
+    for number in range(1, pages + 1):
+        yield routes.listing_path(folder, number), {
+            "number": number, "count": pages,
+            "previous": _url(hub, routes.listing_path(folder, number - 1))
+            if number > 1 else None,
+            "next": _url(hub, routes.listing_path(folder, number + 1))
+            if number < pages else None,
+        }
+
+
 def story_listing(site: Site) -> Iterator[Output]:
     hub = site.hub
     stories = hub.listed(hub.stories)
     per_page = hub.config.per_page
-    pages = max(1, math.ceil(len(stories) / per_page))
-    for number in range(1, pages + 1):
-        path = routes.listing_path("stories", number)
-        pager = {
-            "number": number, "count": pages,
-            "previous": _url(hub, routes.listing_path("stories", number - 1))
-            if number > 1 else None,
-            "next": _url(hub, routes.listing_path("stories", number + 1))
-            if number < pages else None,
-        }
+    for path, pager in _pages(hub, "stories", len(stories)):
+        number = pager["number"]
         yield _page(site, "stories.html", path + "index.html", title_key="stories",
                     section="stories", url=_url(hub, path),
                     stories=stories[(number - 1) * per_page: number * per_page], pager=pager)
+
+
+@dataclass(frozen=True)
+class TagHead:
+    """What a tag page says of its tag: the page's pieces come apart, page by page."""
+
+    slug: str
+    name: str
+    url: str
+    count: int
+
+
+def tag_pages(site: Site, tag: Tag) -> Iterator[Output]:
+    """/tags/<tag>/ and /tags/<tag>/page/N/: the tag's pieces by section (stories newest first,
+    then rituals, resources, newsletters), paginated like the story list."""
+    hub = site.hub
+    head = TagHead(tag.slug, tag.name, tag.url, len(tag.pieces))
+    per_page = hub.config.per_page
+    ordered: list[Piece] = []
+    for path, pager in _pages(hub, routes.tag_path(tag.slug).rstrip("/"), len(tag.pieces)):
+        kept = site.untouched(path + "index.html")
+        if kept is not None:
+            yield kept
+            continue
+        if not ordered:
+            ordered = [p for _, group in _group_by_section(tag.pieces) for p in group]
+        number = pager["number"]
+        chunk = ordered[(number - 1) * per_page: number * per_page]
+        yield _page(site, "tag.html", path + "index.html", title=tag.name, section="tags",
+                    url=_url(hub, path), tag=head, groups=_group_by_section(chunk),
+                    pager=pager)
 
 
 def resource_kinds(hub: Hub) -> list[tuple[str, list[Resource]]]:
@@ -164,6 +200,9 @@ def _group_by_section(pieces: Iterable[Piece]) -> list[tuple[str, list[Piece]]]:
 
 
 def _piece_page(site: Site, template: str, piece: Piece, **extra: Any) -> Output:
+    same = site.untouched(piece.output)
+    if same is not None:
+        return same
     body = site.bodies.get(piece.key)
     return _page(
         site, template, piece.output, title=getattr(piece, "title", piece.slug),
@@ -190,12 +229,12 @@ def _git_facts(site: Site, piece: Piece) -> dict[str, Any]:
 
 def _page(site: Site, template: str, output: str, *, url: str, title: str | None = None,
           title_key: str | None = None, section: str = "", lang: str | None = None,
-          description: str | None = None, **extra: Any) -> Output:
+          description: str | None = None, aggregate: bool = False, **extra: Any) -> Output:
     hub = site.hub
     menu = [p for p in hub.pages if p.menu is not None and not p.translation_of]
     inputs = (template, url, title, title_key, section, lang, description, menu,
               join_url(hub), extra)
-    return site.output(output, inputs, lambda recorder: _render(
+    return site.output(output, inputs, aggregate=aggregate, make=lambda recorder: _render(
         site, recorder, template, url=url, title=title, title_key=title_key, section=section,
         lang=lang, description=description, menu=menu, extra=extra))
 

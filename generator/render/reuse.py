@@ -34,6 +34,7 @@ class Entry:
     fp: str  # digest of the renderer's inputs
     reads: tuple[str, ...]  # hub facts the template read while rendering
     reads_fp: str  # their digest then
+    deps: frozenset[str] = frozenset()  # every piece and fact in its inputs and reads
     links: tuple[tuple[int, str], ...] | None = None  # (line, link) of an HTML page, for checks
     ids: frozenset[str] | None = None
 
@@ -44,6 +45,15 @@ class Record:
 
     settings: str
     entries: dict[str, Entry] = field(default_factory=dict)
+    pieces: dict[str, tuple[Any, str]] = field(default_factory=dict)  # key → (structure, digest)
+    facts: dict[str, str] = field(default_factory=dict)  # hub-wide facts → digest
+    # key → (piece, body) objects of that build, to know an unchanged piece by identity
+    objects: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["objects"] = {}  # identities mean nothing in another process
+        return state
 
 
 def _h(*parts: str) -> str:
@@ -51,20 +61,45 @@ def _h(*parts: str) -> str:
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
 
-# A piece's digest is kept by identity across builds of one process (`foyer serve` keeps the
-# unchanged pieces as they were), so unchanged pieces are not walked again.
-_PIECE_DIGESTS: dict[int, tuple[Piece, str]] = {}
+# Fields whose change leaves the hub's structure alone: which pieces are listed where, in which
+# order, under which tags and people, with which dates. Changing only these, an output that does
+# not show the piece cannot change. Every other field is structure.
+CONTENT_FIELDS = {
+    "Piece": {"body", "body_line", "lines"},
+    "Member": {"role", "location", "pronouns", "avatar", "links", "interests"},
+    "Story": {"title", "summary", "image"},
+    "Ritual": {"summary", "where", "loop"},
+    "Resource": {"summary", "link"},
+    "Newsletter": {"title", "summary"},
+    "Page": set(),
+}
+
+# A piece's digest and structure are kept by identity across builds of one process
+# (`foyer serve` keeps the unchanged pieces as they were): unchanged pieces cost a look-up.
+_PIECES: dict[int, tuple[Piece, str, tuple[Any, ...]]] = {}
+_BODIES: dict[tuple[int, int], tuple[Piece, Body, str]] = {}
+
+
+def _known(piece: Piece) -> tuple[Piece, str, tuple[Any, ...]]:
+    found = _PIECES.get(id(piece))
+    if found is not None and found[0] is piece:
+        return found
+    content = CONTENT_FIELDS["Piece"] | CONTENT_FIELDS.get(type(piece).__name__, set())
+    structure = (type(piece).__name__, *(
+        (f.name, getattr(piece, f.name)) for f in dataclasses.fields(piece)
+        if f.name not in content))
+    if len(_PIECES) > 200_000:
+        _PIECES.clear()
+    found = _PIECES[id(piece)] = (piece, _h(type(piece).__name__, repr(piece)), structure)
+    return found
 
 
 def piece_digest(piece: Piece) -> str:
-    found = _PIECE_DIGESTS.get(id(piece))
-    if found is not None and found[0] is piece:
-        return found[1]
-    value = _h(type(piece).__name__, repr(piece))
-    if len(_PIECE_DIGESTS) > 200_000:
-        _PIECE_DIGESTS.clear()
-    _PIECE_DIGESTS[id(piece)] = (piece, value)
-    return value
+    return _known(piece)[1]
+
+
+def structure(piece: Piece) -> tuple[Any, ...]:
+    return _known(piece)[2]
 
 
 class Facts:
@@ -74,14 +109,24 @@ class Facts:
         self.hub = hub
         self.bodies = bodies
         self._memo: dict[str, str] = {}
+        self._people: dict[str, list[str]] = {}
+        self._deps: set[str] = set()
 
     def piece(self, piece: Piece) -> str:
         key = "p:" + piece.key
         found = self._memo.get(key)
         if found is None:
             body = self.bodies.get(piece.key)
-            found = _h(piece_digest(piece), body.html if body else "",
-                       body.excerpt if body else "")
+            known = _BODIES.get((id(piece), id(body)))
+            if known is not None and known[0] is piece and known[1] is body:
+                found = known[2]
+            else:
+                found = _h(piece_digest(piece), body.html if body else "",
+                           body.excerpt if body else "")
+                if body is not None:
+                    if len(_BODIES) > 200_000:
+                        _BODIES.clear()
+                    _BODIES[(id(piece), id(body))] = (piece, body, found)
             self._memo[key] = found
         return found
 
@@ -108,11 +153,13 @@ class Facts:
     def reads_fp(self, reads: tuple[str, ...]) -> str:
         return _h(*(f"{r}={self.fact(r)}" for r in reads))
 
-    def digest(self, value: Any) -> str:
-        """A digest of a renderer's input: pieces by their own digest, the rest by value."""
+    def digest(self, value: Any) -> tuple[str, set[str]]:
+        """A digest of a renderer's input (pieces by their own digest, the rest by value) and
+        the pieces and facts met on the way."""
         out: list[str] = []
+        self._deps: set[str] = set()
         self._walk(value, out, 0)
-        return _h(*out)
+        return _h(*out), self._deps
 
     def _walk(self, value: Any, out: list[str], depth: int) -> None:
         kind = type(value)
@@ -122,6 +169,7 @@ class Facts:
             out.append(kind.__name__ + ":" + repr(value))
         elif isinstance(value, Piece):
             out.append("P" + self.piece(value))
+            self._deps.add(value.key)
             self._walk_members(value, out)
         elif depth > 12:
             raise ValueError("renderer input nested too deep to fingerprint")
@@ -164,11 +212,14 @@ class Facts:
         key = "m:" + piece.key
         found = self._memo.get(key)
         if found is None:
-            parts = [self.fact(f"members/{slug}") for attr in ("members", "hosts", "contributed_by")
-                     for slug in getattr(piece, attr, ())]
+            people = [f"members/{slug}" for attr in ("members", "hosts", "contributed_by")
+                      for slug in getattr(piece, attr, ())]
+            parts = [self.fact(k) for k in people]
             parts += [slug + "=" + name for slug, name in self.hub.tag_slugs(piece)]
             found = self._memo[key] = "\x1e".join(parts)
+            self._people[key] = people
         out.append(found)
+        self._deps.update(self._people[key])
 
 
 class Recorder:
@@ -222,7 +273,14 @@ class HubView:
 
 
 class Reuse:
-    """Decides, output by output, whether the last build's bytes can stand."""
+    """Decides, output by output, whether the last build's bytes can stand.
+
+    When the change since the last build leaves the hub's structure alone (the same pieces, in
+    the same places: only content fields edited, see CONTENT_FIELDS), an output that depends on
+    none of the changed pieces and facts is reused without being fingerprinted again; the few
+    outputs that sum up the whole hub (`aggregate`) are always fingerprinted. Any other change
+    fingerprints every output.
+    """
 
     def __init__(self, hub: Hub, bodies: Mapping[str, Body], settings: str,
                  previous: Record | None, have: Callable[[str], bool]):
@@ -233,11 +291,55 @@ class Reuse:
         self.have = have  # does the last build's output still exist?
         self.record = Record(settings)
         self.reused: set[str] = set()
+        self.changed: set[str] | None = None  # set: the fast path holds
+        before = previous.pieces if previous is not None else {}
+        objects = previous.objects if previous is not None else {}
+        pieces: dict[str, tuple[Any, str]] = {}
+        now_objects: dict[str, tuple[Any, Any]] = {}
+        for p in (*hub.pieces, *hub.hidden):
+            key = p.key
+            body = bodies.get(key)
+            now_objects[key] = (p, body)
+            old = objects.get(key)
+            if old is not None and old[0] is p and old[1] is body and key in before:
+                pieces[key] = before[key]
+            else:
+                pieces[key] = (structure(p), self.facts.piece(p))
+        self.record.objects = now_objects
+        facts = {"now": repr(hub.now), "#members": self.facts.fact("#members"),
+                 "#next_dates": self.facts.fact("#next_dates"),
+                 "contributions": repr(hub.contributions)}
+        self.record.pieces, self.record.facts = pieces, facts
+        old = self.previous
+        if old is not None and old.pieces.keys() == pieces.keys() and \
+                old.facts["now"] == facts["now"] and \
+                old.facts["contributions"] == facts["contributions"] and \
+                all(old.pieces[k][0] == v[0] for k, v in pieces.items()):
+            self.changed = {k for k, v in pieces.items() if old.pieces[k][1] != v[1]}
+            self.changed |= {k for k, v in facts.items() if old.facts.get(k) != v}
+            if self.changed:
+                self.changed.add(EVERYTHING)
 
-    def output(self, path: str, inputs: Any, make: Callable[[Recorder], bytes]) -> bytes | None:
+    def untouched(self, path: str) -> bool:
+        """True (and the output counted as reused) when the change since the last build leaves
+        the hub's structure alone and touches nothing this output depends on: its renderer can
+        skip even gathering its inputs."""
+        if self.changed is None or self.previous is None:
+            return False
+        old = self.previous.entries.get(path)
+        if old is None or old.deps & self.changed or not self.have(path):
+            return False
+        self.record.entries[path] = old
+        self.reused.add(path)
+        return True
+
+    def output(self, path: str, inputs: Any, make: Callable[[Recorder], bytes], *,
+               aggregate: bool = False) -> bytes | None:
         """The new bytes of `path`, or None when the last build's bytes stand."""
-        fp = self.facts.digest(inputs)
+        if not aggregate and self.untouched(path):
+            return None
         old = self.previous.entries.get(path) if self.previous else None
+        fp, deps = self.facts.digest(inputs)
         if (old is not None and old.fp == fp and self.have(path)
                 and self.facts.reads_fp(old.reads) == old.reads_fp):
             self.record.entries[path] = old
@@ -246,5 +348,6 @@ class Reuse:
         recorder = Recorder()
         data = make(recorder)
         reads = tuple(recorder.reads)
-        self.record.entries[path] = Entry(fp, reads, self.facts.reads_fp(reads))
+        self.record.entries[path] = Entry(fp, reads, self.facts.reads_fp(reads),
+                                          deps=frozenset(deps | set(reads)))
         return data

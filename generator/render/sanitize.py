@@ -4,11 +4,10 @@ common formatting, tables, <details>, images and iframes from allowed hosts are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
-
-import re
 
 import nh3
 

@@ -9,6 +9,12 @@ from generator.render.outputs import Output, Site
 
 
 def render(site: Site) -> Iterator[Output]:
+    # URLs and dates are the hub's structure: an edit of content alone leaves both files as
+    # they were (see reuse.CONTENT_FIELDS)
+    kept = [site.untouched("sitemap.xml"), site.untouched("robots.txt")]
+    if all(kept):
+        yield from (o for o in kept if o is not None)
+        return
     hub = site.hub
     absolute = site.theme.absolute
     entries: list[tuple[str, str | None]] = [(absolute(hub.config.base_path), None)]
@@ -27,6 +33,7 @@ def render(site: Site) -> Iterator[Output]:
         lines.append(f"  <url><loc>{escape(loc)}</loc>"
                      + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "") + "</url>")
     lines.append("</urlset>")
-    yield Output("sitemap.xml", ("\n".join(lines) + "\n").encode("utf-8"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    yield site.output("sitemap.xml", ("sitemap", data), lambda _: data)
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {absolute(hub.config.base_path)}sitemap.xml\n"
-    yield Output("robots.txt", robots.encode("utf-8"))
+    yield site.output("robots.txt", ("robots", robots), lambda _: robots.encode("utf-8"))

@@ -9,11 +9,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 import yaml
 from markupsafe import Markup
-from zoneinfo import ZoneInfo
 
 from generator.config import HubConfig
 from generator.model.entries import Ritual
