@@ -23,7 +23,7 @@ from generator.read.git import read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
-from generator.write import WriteError, check_target, write_site
+from generator.write import WriteError, check_target, link_tree, write_site
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class BuildResult:
     files: int
     seconds: float
     problems: list[Problem]
+    rendered: int = 0  # outputs rendered (the others reused from the previous site)
 
 
 @dataclass
@@ -271,17 +272,34 @@ def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
           drafts: bool = False, future: bool = False, strict: bool = False,
           link_check: bool = True, require_git: bool = False,
-          jobs: int | None = None) -> BuildResult:
-    """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed."""
+          jobs: int | None = None, cache: bool = True) -> BuildResult:
+    """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed.
+
+    With `cache` (the default), what the last build into `out` kept in .foyer-cache/ spares
+    reading, validating and rendering again what did not change, and unchanged outputs are
+    hard-linked from the previous site; the result is the same bytes either way."""
+    from generator import cache as build_cache
+
     started = time.perf_counter()
     out = out if out is not None else root / "site"
-    hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git)
     unsafe = check_target(out, root)
+    saved = build_cache.load(root, out) if cache and unsafe is None else None
+    memo = saved.memo if saved is not None else Memo()
+    hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git,
+                         memo=memo)
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):
         raise BuildFailed(problems.sorted())
-    rendered = render(hub, link_check=link_check, jobs=jobs)
+    links = saved.links if saved is not None else {}
+
+    def known_links(path: str) -> linkcheck.PageLinks:
+        found = links.get(path)
+        return found if found is not None else linkcheck.page_links((out / path).read_bytes())
+
+    rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
+                      have=lambda path: os.path.isfile(out / path), known_links=known_links,
+                      bodies_memo=memo.bodies)
     outputs, theme = rendered.outputs, rendered.theme
     problems.extend(rendered.problems)
     if problems.errors or (strict and problems.warnings):
@@ -290,11 +308,31 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     if (root / "static").is_dir():
         static.append((root / "static", ""))
     finish = search_index.index if hub.config.search else None
+    written = [o for o in outputs if not o.reused]
+    old_index = out / search_index.SUBDIR
+    if finish is not None and not any(o.path.endswith(".html") for o in written) \
+            and memo.record is not None and old_index.is_dir():
+        finish = lambda new: link_tree(old_index, new / search_index.SUBDIR)  # noqa: E731
+    static_seen = dict(saved.static) if saved is not None else {}
     try:
-        files = write_site(out, outputs, static, finish)
+        files = write_site(out, outputs, static, finish, static_seen=static_seen)
     except (WriteError, search_index.SearchError) as exc:
         raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
+    if cache:
+        changed = (saved is None or bool(written) or memo.record is None
+                   or rendered.record.entries.keys() != memo.record.entries.keys()
+                   or static_seen != saved.static)
+        memo.record = rendered.record
+        for output in written:
+            links.pop(output.path, None)  # its links are new: known only if checked now
+        links.update(rendered.links)
+        kept = Memo(read=memo.read, validated=memo.validated,
+                    bodies={k: v for k, v in memo.bodies.items() if k != "objects"},
+                    record=rendered.record)
+        build_cache.save(root, out, build_cache.Saved(
+            kept, {p: links[p] for p in rendered.record.entries if p in links}, static_seen,
+            digest=saved.digest if saved is not None else ""), changed=changed)
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     return BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
                        files=files, seconds=time.perf_counter() - started,
-                       problems=problems.sorted())
+                       problems=problems.sorted(), rendered=len(written))

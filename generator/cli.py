@@ -37,14 +37,18 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
                        future=args.future, strict=args.strict,
                        link_check=not args.no_link_check,
-                       require_git=args.require_git_history, jobs=args.jobs)
+                       require_git=args.require_git_history, jobs=args.jobs,
+                       cache=not args.no_cache)
     report.problems(result.problems)
     try:
         shown = result.out.relative_to(Path.cwd())
     except ValueError:
         shown = result.out
+    total = result.files
+    reused = f"; {result.rendered} outputs rendered, the rest unchanged" \
+        if not args.no_cache and result.rendered < result.pages else ""
     report.line(f"Built {result.pieces} pieces into {result.pages} pages "
-                f"({result.files} files) in {result.seconds:.2f} s → {shown}/")
+                f"({total} files) in {result.seconds:.2f} s → {shown}/{reused}")
     return 0
 
 
@@ -215,6 +219,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.add_argument("--no-link-check", action="store_true",
                        help="skip the check of internal links and anchors (while drafting)")
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything from scratch, ignoring and not writing "
+                       ".foyer-cache/")
     build.add_argument("--jobs", type=int, metavar="N",
                        help="processes for Markdown (default: all cores; 1 = serial)")
     build.add_argument("--require-git-history", action="store_true",

@@ -48,10 +48,31 @@ def _safe_relative(path: str) -> bool:
     return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts[:-1]
 
 
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to a file of the previous site (no data written), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
+def link_tree(source: Path, dest: Path) -> None:
+    for dirpath, _, filenames in os.walk(source):
+        here = dest / Path(dirpath).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in filenames:
+            link_or_copy(Path(dirpath) / name, here / name)
+
+
 def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]],
-               finish: Callable[[Path], None] | None = None) -> int:
+               finish: Callable[[Path], None] | None = None, *,
+               static_seen: dict[str, tuple[int, int]] | None = None) -> int:
     """Write everything into a new folder, run `finish` on it (e.g. the search indexer), then
-    swap it with `out`. Returns files written."""
+    swap it with `out`. Returns files written. Outputs marked `reused` are hard-linked from the
+    site in `out`, and so are static files whose source has the (size, mtime) that
+    `static_seen` recorded for them; `static_seen` is updated with what this build copied."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(out)
@@ -73,10 +94,18 @@ def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(output.data)
+            if output.reused:
+                link_or_copy(out / output.path, target)
+            else:
+                target.write_bytes(output.data)
             count += 1
+        seen: dict[str, tuple[int, int]] = {}
         for source, prefix in static:
-            count += _copy_tree(source, new / prefix if prefix else new, made)
+            count += _copy_tree(source, new / prefix if prefix else new, made, prefix, out,
+                                static_seen or {}, seen)
+        if static_seen is not None:
+            static_seen.clear()
+            static_seen.update(seen)
         if finish is not None:
             finish(new)
         (new / MARKER).mkdir(exist_ok=True)
@@ -96,7 +125,8 @@ def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path
     return count
 
 
-def _copy_tree(source: Path, dest: Path, made: set[Path]) -> int:
+def _copy_tree(source: Path, dest: Path, made: set[Path], prefix: str, out: Path,
+               known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
     count = 0
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -111,7 +141,15 @@ def _copy_tree(source: Path, dest: Path, made: set[Path]) -> int:
             path = Path(dirpath) / name
             if path.is_symlink() and not path.resolve().is_relative_to(source.resolve()):
                 continue  # reported by the reader; never published
-            shutil.copyfile(path, target_dir / name)
+            site_path = (Path(prefix) / rel / name).as_posix()
+            st = path.stat()
+            signature = (st.st_size, st.st_mtime_ns)
+            old = out / site_path
+            if known.get(site_path) == signature and old.is_file():
+                link_or_copy(old, target_dir / name)
+            else:
+                shutil.copyfile(path, target_dir / name)
+            seen[site_path] = signature
             count += 1
     return count
 

@@ -43,4 +43,5 @@ def render(site: Site) -> Iterator[Output]:
         f"{config.base_path}feed.json",
         "  Content-Type: application/feed+json; charset=utf-8",
     ]
-    yield Output("_headers", ("\n".join(lines) + "\n").encode("utf-8"))
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    yield site.output("_headers", ("headers", data), lambda _: data)  # from hub.yaml alone

@@ -1,0 +1,137 @@
+"""The build cache (.foyer-cache/) makes builds faster, never different: parallel, serial, cold
+and warm builds give the same bytes; a warm build with nothing changed renders nothing and
+writes no page (outputs are hard links to the previous site's); a damaged, truncated, foreign or
+other-version cache is ignored with a warning and the output is still right."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import cache
+from generator.build import build
+from tests.conftest import EXAMPLE_NOW, ROOT
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    """Every file's bytes, but Pagefind's index (its chunks and their names vary run to run for
+    the same pages): only that it is there."""
+    assert (site / "pagefind/pagefind.js").is_file()
+    return {p.relative_to(site).as_posix(): p.read_bytes()
+            for p in sorted(site.rglob("*")) if p.is_file() and "pagefind" not in p.parts}
+
+
+@pytest.fixture
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # this test's signing key
+    root = tmp_path / "hub"
+    root.mkdir()
+    shutil.copy2(ROOT / "hub.yaml", root / "hub.yaml")
+    for folder in ("content", "static"):
+        shutil.copytree(ROOT / folder, root / folder)
+    return root
+
+
+def test_parallel_serial_cold_and_warm_builds_are_identical(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = build(hub, now=EXAMPLE_NOW, out=tmp_path / "serial", jobs=1, cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)  # the example hub is small
+    parallel = build(hub, now=EXAMPLE_NOW, out=tmp_path / "parallel", jobs=2, cache=False)
+    expected = _tree(serial.out)
+    assert _tree(parallel.out) == expected
+    out = tmp_path / "site"
+    cold = build(hub, now=EXAMPLE_NOW, out=out)
+    assert cold.rendered > 0 and _tree(out) == expected
+    inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    warm = build(hub, now=EXAMPLE_NOW, out=out)
+    assert warm.rendered == 0  # nothing rendered again
+    assert _tree(out) == expected
+    # and no page written: every output is the previous site's file, hard-linked
+    pages = [p for p in out.rglob("*.html") if "pagefind" not in p.parts]
+    assert pages and all(p.stat().st_ino == inodes[p] for p in pages)
+
+
+def test_an_edit_after_a_warm_build_equals_a_clean_build(hub: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    story.write_text(story.read_text("utf-8").replace("Un test", "Un petit test", 1), "utf-8")
+    member = hub / "content/members/amina-diallo.md"
+    member.write_text(member.read_text("utf-8").replace("Lyon", "Lyon 4e", 1), "utf-8")
+    (hub / "content/stories/2026-02-28-nouvelle.md").write_text(
+        "---\ntitle: Nouvelle\ndate: 2026-02-28\nmembers: [amina-diallo]\ntags: [Entraide]\n"
+        "---\nBonjour.\n", "utf-8")
+    warm = build(hub, now=EXAMPLE_NOW, out=out)
+    clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", cache=False)
+    assert 0 < warm.rendered < clean.files
+    assert _tree(out) == _tree(clean.out)
+    assert "Un petit test" in (out / "stories/les-tests-pour-les-humains/index.html").read_text()
+
+
+def _damage(path: Path, how: str) -> None:
+    raw = path.read_bytes()
+    if how == "flipped byte":
+        middle = len(raw) // 2
+        path.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0xFF]) + raw[middle + 1:])
+    elif how == "truncated":
+        path.write_bytes(raw[: len(raw) // 3])
+    elif how == "garbage":
+        path.write_bytes(b"\x00\x01not a cache at all" * 100)
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "other foyer":
+        header, _, rest = raw.partition(b"\n")
+        second, _, payload = rest.partition(b"\n")
+        path.write_bytes(header + b"\n" + second.replace(b"|", b"0|", 1) + b"\n" + payload)
+
+
+@pytest.mark.parametrize("how", ["flipped byte", "truncated", "garbage", "empty", "other foyer"])
+def test_a_damaged_cache_is_ignored(hub: Path, tmp_path: Path, how: str,
+                                    caplog: pytest.LogCaptureFixture) -> None:
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    expected = _tree(out)
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    story.write_text(story.read_text("utf-8") + "\nUne ligne de plus.\n", "utf-8")
+    clean = _tree(build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", cache=False).out)
+    assert clean != expected
+    _damage(cache.path_for(hub, out), how)
+    with caplog.at_level(logging.WARNING, logger="generator.cache"):
+        result = build(hub, now=EXAMPLE_NOW, out=out)
+    assert how == "empty" or "build cache ignored" in caplog.text
+    assert result.rendered > 100  # everything built again
+    assert _tree(out) == clean
+
+
+def test_a_cache_signed_elsewhere_is_never_loaded(hub: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """A cache that arrives with the content (e.g. in a pull request) was signed with another
+    machine's key: it is not unpickled."""
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-machine"))
+    monkeypatch.setattr(cache.pickle, "loads", lambda *_: pytest.fail("unpickled"))
+    with caplog.at_level(logging.WARNING, logger="generator.cache"):
+        result = build(hub, now=EXAMPLE_NOW, out=out)
+    assert "signed elsewhere" in caplog.text and result.rendered > 100
+
+
+def test_a_site_replaced_since_is_not_trusted(hub: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    expected = _tree(out)
+    shutil.rmtree(out)  # somebody removed the site: nothing to link from
+    again = build(hub, now=EXAMPLE_NOW, out=out)
+    assert again.rendered > 100 and _tree(out) == expected
+
+
+def test_no_cache_neither_reads_nor_writes_it(hub: Path, tmp_path: Path) -> None:
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", cache=False)
+    assert not (hub / cache.FOLDER).exists()
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site")
+    assert (hub / cache.FOLDER / ".gitignore").read_text() == "*\n"
