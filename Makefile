@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 NOW ?= 2026-11-24T12:00:00+01:00
 
-.PHONY: site test golden bench screenshots clean
+.PHONY: site test golden bench bench-quick screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,13 @@ screenshots: $(VENV)/.installed-test
 	$(BIN)/foyer build . --now $(NOW) --out screenshots/site
 	$(BIN)/python tests/e2e/screenshots.py screenshots/site screenshots
 
-## Cold builds of a generated 1,000-story hub, serial and parallel (see docs/performance.md)
+## foyer against Hugo, Eleventy and Pelican on a generated 10,000-story hub, then warm builds
+## and 50,000 stories (about 25 minutes; see docs/performance.md)
 bench: $(VENV)/.installed
-	$(BIN)/python bench/run.py 1000 3
+	$(BIN)/python bench/run.py --stories 10000 --repeats 3 --scale 50000
+	$(BIN)/python bench/serve_latency.py example 30
+	$(BIN)/python bench/serve_latency.py 10000 30
+
+## A quick look: 1,000 stories, one round
+bench-quick: $(VENV)/.installed
+	$(BIN)/python bench/run.py --stories 1000 --repeats 1

@@ -1,12 +1,20 @@
-"""Cold builds of generated hubs with foyer, repeated, serial and parallel alternating: medians,
-ratios, pages/s and peak memory. (Peers — Hugo, Eleventy, Pelican — are not wired in yet.)
+"""The benchmark: the same generated hub built cold by foyer, Hugo, Eleventy and Pelican in one run,
+repeated with the tools alternating; then foyer warm (nothing changed) and after one story edit;
+optionally foyer at a larger scale. Prints every run, medians, foyer/peer ratios, pages/s and the
+peak memory of each build's largest process.
 
-    python bench/run.py 1000 3
+    python bench/run.py                       # 10,000 stories, 3 rounds, all peers (make bench)
+    python bench/run.py --stories 1000 --repeats 1 --peers none
+    python bench/run.py --scale 50000         # and foyer cold/warm at 50,000 stories
+    python bench/run.py --hub ../shared/corpora/twir --peers none   # a real hub, foyer only
+
+Peers are installed on first use into bench/.venv and bench/node_modules (bench/peers.py).
 """
 
 from __future__ import annotations
 
-import resource
+import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -15,46 +23,155 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import peers  # noqa: E402
 from generate import generate  # noqa: E402
 
 NOW = "2026-11-24T12:00:00+01:00"
+FOYER = [sys.executable, "-m", "generator", "build"]
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB of the largest process of the build)."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"{command[0]} … failed ({process.returncode}):\n"
+                         f"{errors.decode(errors='replace')[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
-def main(n: int, repeats: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="foyer-bench-"))
-    hub = work / "hub"
+def foyer_command(hub: Path, out: Path, *extra: str) -> list[str]:
+    return [*FOYER, str(hub), "--out", str(out), "--now", NOW, "--no-link-check", *extra]
+
+
+def html_files(out: Path) -> int:
+    return sum(1 for p in out.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def line(label: str, runs: list[float], pages: int, peak: float) -> str:
+    median = statistics.median(runs)
+    return (f"  {label:22} median {median:7.2f} s   runs {', '.join(f'{r:.2f}' for r in runs):24}"
+            f" {pages / median:7.0f} pages/s   peak {peak:5.0f} MB")
+
+
+def cold_round(hub: Path, work: Path, tools: list[str], projects: dict[str, Path],
+               results: dict[str, list[tuple[float, float]]]) -> None:
+    for tool in tools:
+        out = work / f"out-{tool}"
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
+        if tool == "foyer":
+            results[tool].append(timed(foyer_command(hub, out, "--no-cache")))
+        else:
+            results[tool].append(timed(peers.command(tool, projects[tool], out)))
+
+
+def warm_runs(hub: Path, out: Path, repeats: int) -> dict[str, list[tuple[float, float]]]:
+    """Builds with the cache: nothing changed, then one story edited each time."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
+    timed(foyer_command(hub, out))  # fills the cache
+    runs: dict[str, list[tuple[float, float]]] = {"warm, nothing changed": [],
+                                                  "warm, one story edited": []}
+    story = sorted((hub / "content/stories").glob("*.md"))[len(list(
+        (hub / "content/stories").glob("*.md"))) // 2]
+    original = story.read_text("utf-8")
+    for index in range(repeats):
+        runs["warm, nothing changed"].append(timed(foyer_command(hub, out)))
+        story.write_text(original + f"\nOne more line, {index}.\n", "utf-8")
+        runs["warm, one story edited"].append(timed(foyer_command(hub, out)))
+    story.write_text(original, "utf-8")
+    return runs
+
+
+def report(title: str, results: dict[str, list[tuple[float, float]]], pages: dict[str, int]
+           ) -> dict[str, float]:
+    print(title)  # noqa: T201
+    medians = {}
+    for label, runs in results.items():
+        times = [t for t, _ in runs]
+        medians[label] = statistics.median(times)
+        print(line(label, times, pages.get(label, pages.get("foyer", 0)),  # noqa: T201
+                   max(m for _, m in runs)))
+    return medians
+
+
+def bench_generated(n: int, repeats: int, tools: list[str], work: Path) -> dict[str, float]:
+    hub = work / f"hub-{n}"
     generate(n, hub)
-    runs: dict[str, list[float]] = {"jobs=1": [], "default": []}
-    peak = 0
-    pages = 0
+    projects = {tool: peers.prepare(tool, hub, work) for tool in tools if tool != "foyer"}
+    results: dict[str, list[tuple[float, float]]] = {tool: [] for tool in tools}
     for _ in range(repeats):
-        for label, extra in (("jobs=1", ["--jobs", "1"]), ("default", [])):
-            out = work / "site"
-            shutil.rmtree(out, ignore_errors=True)
-            elapsed, peak = timed([sys.executable, "-m", "generator", "build", str(hub), "--out",
-                                   str(out), "--now", NOW, "--no-link-check", *extra])
-            runs[label].append(elapsed)
-            pages = sum(1 for _ in out.rglob("*.html"))
-    serial, parallel = (statistics.median(runs[k]) for k in ("jobs=1", "default"))
-    print(f"{n} stories, {pages} HTML files, {repeats} runs each")  # noqa: T201
-    for label, values in runs.items():
-        print(f"  {label:8} median {statistics.median(values):6.2f} s  "  # noqa: T201
-              f"runs {', '.join(f'{v:.2f}' for v in values)}  "
-              f"{pages / statistics.median(values):6.0f} pages/s")
-    print(f"  default/jobs=1 ratio {parallel / serial:.2f}; peak RSS {peak / 1024:.0f} MB")  # noqa: T201
-    shutil.rmtree(work, ignore_errors=True)
+        cold_round(hub, work, tools, projects, results)
+    pages = {tool: html_files(work / f"out-{tool}") for tool in tools}
+    medians = report(f"{n} stories, cold builds, {repeats} rounds (tools alternating); HTML "
+                     "files: " + ", ".join(f"{t} {p}" for t, p in pages.items()),
+                     results, pages)
+    if "foyer" in medians:
+        for tool in tools:
+            if tool != "foyer":
+                print(f"  foyer/{tool} = {medians['foyer'] / medians[tool]:.2f}")  # noqa: T201
+        warm = warm_runs(hub, work / "out-foyer", repeats)
+        medians.update(report(f"{n} stories, foyer with its cache", warm,
+                              {"foyer": pages["foyer"]}))
+    shutil.rmtree(hub, ignore_errors=True)
+    for tool in tools:
+        shutil.rmtree(work / f"out-{tool}", ignore_errors=True)
+    return medians
+
+
+def bench_hub(hub: Path, repeats: int, work: Path) -> None:
+    copy = work / "hub"
+    shutil.copytree(hub, copy, ignore=shutil.ignore_patterns(".foyer-cache", "site"))
+    out = work / "out"
+    cold = []
+    for _ in range(repeats):
+        shutil.rmtree(out, ignore_errors=True)
+        cold.append(timed(foyer_command(copy, out, "--no-cache")))
+    pages = html_files(out)
+    results = {"cold": cold, **warm_runs(copy, out, repeats)}
+    report(f"{hub}: {pages} HTML files", results, {k: pages for k in results})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--peers", default=",".join(peers.TOOLS),
+                        help="comma-separated, or 'none'")
+    parser.add_argument("--scale", type=int, default=0,
+                        help="also build foyer alone at this many stories (scaling)")
+    parser.add_argument("--hub", type=Path, help="bench this hub instead (foyer only)")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="foyer-bench-"))
+    print(f"foyer bench on {os.cpu_count()} cores, "  # noqa: T201
+          f"Python {sys.version.split()[0]}; work in {work}")
+    try:
+        if args.hub:
+            bench_hub(args.hub.resolve(), args.repeats, work)
+            return
+        tools = ["foyer"] + ([] if args.peers == "none" else args.peers.split(","))
+        if len(tools) > 1:
+            versions = peers.setup()
+            print("peers: " + ", ".join(f"{k} {v}" for k, v in versions.items()))  # noqa: T201
+        first = bench_generated(args.stories, args.repeats, tools, work)
+        if args.scale:
+            scaled = bench_generated(args.scale, max(1, args.repeats - 2), ["foyer"], work)
+            per_small = first["foyer"] / args.stories
+            per_large = scaled["foyer"] / args.scale
+            print(f"scaling: {per_large * 1000:.2f} ms per story at {args.scale} vs "  # noqa: T201
+                  f"{per_small * 1000:.2f} ms at {args.stories}: ×{per_large / per_small:.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1000,
-         int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+    main()

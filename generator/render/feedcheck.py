@@ -4,6 +4,7 @@ dates). A failure is a build error naming the feed and the item."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -19,9 +20,11 @@ URL_ATTR = re.compile(r"""\s(?:href|src|poster)\s*=\s*["']([^"']*)["']""")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
 
 
-def _relative_urls(html: str) -> list[str]:
-    return [u for u in URL_ATTR.findall(html or "")
-            if not urlsplit(u).scheme or not urlsplit(u).netloc and not u.startswith("mailto:")]
+@functools.lru_cache(maxsize=32768)
+def _relative_urls(html: str) -> tuple[str, ...]:
+    """Memoised: one item's content stands in many feeds and in three formats."""
+    return tuple(u for u in URL_ATTR.findall(html or "") if not urlsplit(u).scheme
+                 or not urlsplit(u).netloc and not u.startswith("mailto:"))
 
 
 def check_outputs(outputs: list[Output]) -> list[Problem]:

@@ -91,7 +91,28 @@ class Theme:
             "lang_name": lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code),
         })
         self.env.globals.update({"t": self.translate, "config": config,
-                                 "avatar_color": avatar_color})
+                                 "avatar_color": avatar_color, "memo": self.memo})
+        self._memo: dict[tuple[Any, ...], tuple[Any, Markup]] = {}
+        self._memo_hub: Any = None
+
+    @jinja2.pass_context
+    def memo(self, context: jinja2.runtime.Context, kind: str, piece: Any, *args: Any,
+             caller: Any) -> Markup:
+        """`{% call memo('story_card', story, heading) %}…{% endcall %}`: a fragment that only
+        depends on its piece (its people and tags among them) and the page's language, rendered
+        once per build (a story's card stands on its list page, its tag pages, its member's)."""
+        hub = context.get("hub")
+        real = getattr(hub, "_hub", hub)
+        if real is not self._memo_hub:
+            self._memo.clear()
+            self._memo_hub = real
+        key = (kind, id(piece), context.get("lang"), *args)
+        found = self._memo.get(key)
+        if found is not None and found[0] is piece:
+            return found[1]
+        html = Markup(caller())
+        self._memo[key] = (piece, html)
+        return html
 
     def language(self, lang: str) -> str:
         """The theme language closest to a content language ('fr-CA' → 'fr', else 'en')."""
