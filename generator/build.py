@@ -23,7 +23,7 @@ from generator.read.git import read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
-from generator.write import WriteError, check_target, link_tree, write_site
+from generator.write import SiteWriter, WriteError, check_target, link_tree
 
 
 @dataclass(frozen=True)
@@ -211,9 +211,12 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
            previous: reuse.Record | None = None, have: Callable[[str], bool] | None = None,
            known_links: Callable[[str], linkcheck.PageLinks] | None = None,
            bodies_memo: dict[str, Any] | None = None,
-           themes: dict[str, Theme] | None = None) -> Rendered:
+           themes: dict[str, Theme] | None = None,
+           sink: Callable[[Output], None] | None = None) -> Rendered:
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
-    path still exist?), an output whose inputs are unchanged comes back `reused`."""
+    path still exist?), an output whose inputs are unchanged comes back `reused`. With `sink`,
+    each output is handed over as soon as it is checked, and only its path and whether it was
+    reused are kept (Rendered.outputs then hold no bytes): memory stays flat on large hubs."""
     settings = settings_digest(hub)
     if themes is not None and settings in themes:
         theme = themes[settings]  # its templates compiled already
@@ -226,18 +229,29 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False))
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
     outputs: list[Output] = []
-    for renderer in registry():
-        outputs.extend(renderer(site))
-    problems.extend(feedcheck.check_outputs(outputs))
     links: dict[str, linkcheck.PageLinks] = {}
+    feeds: dict[str, tuple[str, ...]] = {}
+    for renderer in registry():
+        for output in renderer(site):
+            problems.extend(feedcheck.check_output(output))
+            if link_check and linkcheck.is_page(output.path):
+                links[output.path] = known_links(output.path) \
+                    if output.reused and known_links is not None \
+                    else linkcheck.page_links(output.data)
+            elif link_check and linkcheck.is_xml_feed(output.path) and not output.reused:
+                feeds[output.path] = linkcheck.feed_targets(output.data)
+            if sink is not None:
+                sink(output)
+                output = Output(output.path, b"", output.reused)
+            outputs.append(output)
     if link_check:
         extra = set(hub.static_files)
         for folder in theme.static_sources():
             extra |= {"theme/" + p.relative_to(folder).as_posix()
                       for p in folder.rglob("*") if p.is_file()}
-        found, links = linkcheck.check_links(
-            outputs, extra, hub.config.base_path, urlsplit(hub.config.base_url).netloc,
-            ignore_prefixes=("pagefind/",), known=known_links)
+        found = linkcheck.check_facts(
+            links, feeds, {o.path for o in outputs} | extra, hub.config.base_path,
+            urlsplit(hub.config.base_url).netloc, ignore_prefixes=("pagefind/",))
         problems.extend(_locate_in_sources(found, hub))
     return Rendered(outputs, site.problems, theme, memo.record, links)
 
@@ -297,25 +311,27 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         found = links.get(path)
         return found if found is not None else linkcheck.page_links((out / path).read_bytes())
 
-    rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
-                      have=lambda path: os.path.isfile(out / path), known_links=known_links,
-                      bodies_memo=memo.bodies)
-    outputs, theme = rendered.outputs, rendered.theme
-    problems.extend(rendered.problems)
-    if problems.errors or (strict and problems.warnings):
-        raise BuildFailed(problems.sorted())
-    static = [(folder, "theme") for folder in theme.static_sources()]
-    if (root / "static").is_dir():
-        static.append((root / "static", ""))
-    finish = search_index.index if hub.config.search else None
-    written = [o for o in outputs if not o.reused]
-    old_index = out / search_index.SUBDIR
-    if finish is not None and not any(o.path.endswith(".html") for o in written) \
-            and memo.record is not None and old_index.is_dir():
-        finish = lambda new: link_tree(old_index, new / search_index.SUBDIR)  # noqa: E731
     static_seen = dict(saved.static) if saved is not None else {}
     try:
-        files = write_site(out, outputs, static, finish, static_seen=static_seen)
+        with SiteWriter(out) as writer:  # removes its new folder unless it swaps it in
+            rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
+                              have=lambda path: os.path.isfile(out / path),
+                              known_links=known_links, bodies_memo=memo.bodies,
+                              sink=writer.add)
+            outputs, theme = rendered.outputs, rendered.theme
+            problems.extend(rendered.problems)
+            if problems.errors or (strict and problems.warnings):
+                raise BuildFailed(problems.sorted())
+            static = [(folder, "theme") for folder in theme.static_sources()]
+            if (root / "static").is_dir():
+                static.append((root / "static", ""))
+            finish = search_index.index if hub.config.search else None
+            written = [o for o in outputs if not o.reused]
+            old_index = out / search_index.SUBDIR
+            if finish is not None and not any(o.path.endswith(".html") for o in written) \
+                    and memo.record is not None and old_index.is_dir():
+                finish = lambda new: link_tree(old_index, new / search_index.SUBDIR)  # noqa: E731
+            files = writer.finish(static, finish, static_seen=static_seen)
     except (WriteError, search_index.SearchError) as exc:
         raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
     if cache:

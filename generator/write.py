@@ -66,63 +66,110 @@ def link_tree(source: Path, dest: Path) -> None:
             link_or_copy(Path(dirpath) / name, here / name)
 
 
+class SiteWriter:
+    """A new site folder beside `out`, written output by output as they are rendered (nothing is
+    kept in memory), then swapped in whole by `finish`, or removed by `abort` (the previous site
+    stays untouched). Outputs marked `reused` are hard-linked from the site in `out`."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.new = self.out.parent / f".{self.out.name}.foyer-new-{os.getpid()}"
+        self.count = 0
+        self.made: set[Path] = set()
+        self.written: set[str] = set()
+        self.started = False
+
+    def _start(self) -> None:
+        self.started = True
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(self.out)
+            if self.new.exists():
+                shutil.rmtree(self.new)
+            self.new.mkdir()
+        except OSError as exc:
+            raise _write_error(exc, self.out) from exc
+        self.made = {self.new}
+
+    def add(self, output: Output) -> None:
+        if not self.started:
+            self._start()
+        if not _safe_relative(output.path):
+            raise WriteError(f"refusing to write outside the site: {output.path!r}")
+        if output.path in self.written:
+            raise WriteError(f"two outputs for {output.path}")
+        self.written.add(output.path)
+        target = self.new / output.path
+        try:
+            if target.parent not in self.made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.made.add(target.parent)
+            if output.reused:
+                link_or_copy(self.out / output.path, target)
+            else:
+                target.write_bytes(output.data)
+        except OSError as exc:
+            raise _write_error(exc, self.out) from exc
+        self.count += 1
+
+    def finish(self, static: Iterable[tuple[Path, str]],
+               finish: Callable[[Path], None] | None = None, *,
+               static_seen: dict[str, tuple[int, int]] | None = None) -> int:
+        """Copy static files (hard-linking those whose source has the (size, mtime) that
+        `static_seen` recorded; it is updated), run `finish` on the folder (e.g. the search
+        indexer), swap it with `out`. Returns files written."""
+        if not self.started:
+            self._start()
+        try:
+            seen: dict[str, tuple[int, int]] = {}
+            for source, prefix in static:
+                self.count += _copy_tree(source, self.new / prefix if prefix else self.new,
+                                         self.made, prefix, self.out, static_seen or {}, seen)
+            if static_seen is not None:
+                static_seen.clear()
+                static_seen.update(seen)
+            if finish is not None:
+                finish(self.new)
+            (self.new / MARKER).mkdir(exist_ok=True)
+            (self.new / MARKER / "README").write_bytes(MARKER_TEXT)
+            _fsync_dir(self.new)
+            _swap(self.new, self.out)
+        except OSError as exc:
+            self.abort()
+            raise _write_error(exc, self.out) from exc
+        except BaseException:
+            self.abort()
+            raise
+        return self.count
+
+    def abort(self) -> None:
+        if self.started:
+            shutil.rmtree(self.new, ignore_errors=True)
+
+    def __enter__(self) -> SiteWriter:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is not None:
+            self.abort()
+
+
+def _write_error(exc: OSError, out: Path) -> WriteError:
+    what = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        what = "the disk is full"
+    return WriteError(f"cannot write the site next to {out}: {what}; "
+                      "the previous site is untouched")
+
+
 def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]],
                finish: Callable[[Path], None] | None = None, *,
                static_seen: dict[str, tuple[int, int]] | None = None) -> int:
-    """Write everything into a new folder, run `finish` on it (e.g. the search indexer), then
-    swap it with `out`. Returns files written. Outputs marked `reused` are hard-linked from the
-    site in `out`, and so are static files whose source has the (size, mtime) that
-    `static_seen` recorded for them; `static_seen` is updated with what this build copied."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(out)
-    new = out.parent / f".{out.name}.foyer-new-{os.getpid()}"
-    if new.exists():
-        shutil.rmtree(new)
-    count = 0
-    try:
-        new.mkdir()
-        made: set[Path] = {new}
-        written: set[str] = set()
+    """All at once: write the outputs into a new folder, then as SiteWriter.finish."""
+    with SiteWriter(out) as writer:
         for output in outputs:
-            if not _safe_relative(output.path):
-                raise WriteError(f"refusing to write outside the site: {output.path!r}")
-            if output.path in written:
-                raise WriteError(f"two outputs for {output.path}")
-            written.add(output.path)
-            target = new / output.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if output.reused:
-                link_or_copy(out / output.path, target)
-            else:
-                target.write_bytes(output.data)
-            count += 1
-        seen: dict[str, tuple[int, int]] = {}
-        for source, prefix in static:
-            count += _copy_tree(source, new / prefix if prefix else new, made, prefix, out,
-                                static_seen or {}, seen)
-        if static_seen is not None:
-            static_seen.clear()
-            static_seen.update(seen)
-        if finish is not None:
-            finish(new)
-        (new / MARKER).mkdir(exist_ok=True)
-        (new / MARKER / "README").write_bytes(MARKER_TEXT)
-        _fsync_dir(new)
-        _swap(new, out)
-    except OSError as exc:
-        shutil.rmtree(new, ignore_errors=True)
-        what = exc.strerror or str(exc)
-        if exc.errno == errno.ENOSPC:
-            what = "the disk is full"
-        raise WriteError(f"cannot write the site next to {out}: {what}; "
-                         "the previous site is untouched") from exc
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    return count
+            writer.add(output)
+        return writer.finish(static, finish, static_seen=static_seen)
 
 
 def _copy_tree(source: Path, dest: Path, made: set[Path], prefix: str, out: Path,

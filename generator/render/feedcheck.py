@@ -28,19 +28,22 @@ def _relative_urls(html: str) -> tuple[str, ...]:
 
 
 def check_outputs(outputs: list[Output]) -> list[Problem]:
-    problems: list[Problem] = []
-    for output in outputs:
-        if output.reused:
-            continue  # checked when it was written
-        name = output.path.rsplit("/", 1)[-1]
-        path = f"site/{output.path}"
-        if name == "feed.xml":
-            problems += _rss(path, output.data)
-        elif name == "atom.xml":
-            problems += _atom(path, output.data)
-        elif name == "feed.json":
-            problems += _json(path, output.data)
-    return problems
+    return [p for output in outputs for p in check_output(output)]
+
+
+def check_output(output: Output) -> list[Problem]:
+    """The problems of one output if it is a feed (none if reused: checked when written)."""
+    if output.reused:
+        return []
+    name = output.path.rsplit("/", 1)[-1]
+    path = f"site/{output.path}"
+    if name == "feed.xml":
+        return _rss(path, output.data)
+    if name == "atom.xml":
+        return _atom(path, output.data)
+    if name == "feed.json":
+        return _json(path, output.data)
+    return []
 
 
 def _parse(path: str, data: bytes) -> ET.Element | Problem:

@@ -57,6 +57,49 @@ def page_links(data: bytes) -> PageLinks:
     return PageLinks(tuple(parser.links), frozenset(parser.ids))
 
 
+def feed_targets(data: bytes) -> tuple[str, ...]:
+    """The links of a feed (channel and items) to pages of the site, to check."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return ()  # the feed check reports it
+    targets = []
+    for element in root.iter():
+        target = element.text if element.tag == "link" else element.get("href") \
+            if element.tag.endswith("}link") else None
+        if target:
+            targets.append(target)
+    return tuple(targets)
+
+
+def is_page(path: str) -> bool:
+    return path.endswith(".html") and not path.endswith("email.html")
+
+
+def is_xml_feed(path: str) -> bool:
+    return path.endswith(("feed.xml", "atom.xml"))
+
+
+def check_facts(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]],
+                files: set[str], base_path: str, site_host: str,
+                ignore_prefixes: tuple[str, ...] = ()) -> list[Problem]:
+    """Broken links and anchors, from every page's links and ids and every feed's targets."""
+    problems: list[Problem] = []
+    for path, found in sorted(pages.items()):
+        for line, link in found.links:
+            problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
+            if problem:
+                problems.append(Problem(f"site/{path}", line, problem,
+                                        "fix the link in the content, or the page it points to"))
+    for path, targets in sorted(feeds.items()):
+        for target in targets:
+            problem = _check(path, target, files, pages, base_path, site_host, ignore_prefixes)
+            if problem:
+                problems.append(Problem(f"site/{path}", 1, problem,
+                                        "this is a bug in foyer; please report it"))
+    return problems
+
+
 def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
                 site_host: str, ignore_prefixes: tuple[str, ...] = (),
                 known: Callable[[str], PageLinks] | None = None
@@ -65,35 +108,14 @@ def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
     the caller so that a reused page, given back through `known`, is not parsed again)."""
     files = {o.path for o in outputs} | extra_files
     pages: dict[str, PageLinks] = {}
+    feeds: dict[str, tuple[str, ...]] = {}
     for output in outputs:
-        if output.path.endswith(".html") and not output.path.endswith("email.html"):
-            if output.reused and known is not None:
-                pages[output.path] = known(output.path)
-            else:
-                pages[output.path] = page_links(output.data)
-    problems: list[Problem] = []
-    for path, found in sorted(pages.items()):
-        for line, link in found.links:
-            problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
-            if problem:
-                problems.append(Problem(f"site/{path}", line, problem,
-                                        "fix the link in the content, or the page it points to"))
-    for output in outputs:  # feeds: item links must be pages of this site
-        if output.path.endswith(("feed.xml", "atom.xml")) and not output.reused:
-            try:
-                root = ET.fromstring(output.data)
-            except ET.ParseError:
-                continue  # the feed check reports it
-            for element in root.iter():
-                target = element.text if element.tag == "link" else element.get("href") \
-                    if element.tag.endswith("}link") else None
-                if target:
-                    problem = _check(output.path, target, files, pages, base_path, site_host,
-                                     ignore_prefixes)
-                    if problem:
-                        problems.append(Problem(f"site/{output.path}", 1, problem,
-                                                "this is a bug in foyer; please report it"))
-    return problems, pages
+        if is_page(output.path):
+            pages[output.path] = known(output.path) if output.reused and known is not None \
+                else page_links(output.data)
+        elif is_xml_feed(output.path) and not output.reused:
+            feeds[output.path] = feed_targets(output.data)
+    return check_facts(pages, feeds, files, base_path, site_host, ignore_prefixes), pages
 
 
 def _check(page: str, link: str, files: set[str], pages: dict[str, PageLinks], base_path: str,
