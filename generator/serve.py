@@ -240,6 +240,8 @@ class Watcher:
             def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
                 if event.event_type not in CHANGES:
                     return  # opening or reading a file (foyer's own reads among them)
+                if event.is_directory and event.event_type in ("modified", "closed"):
+                    return  # its entries changed: their own events say which
                 paths = [Path(str(p)) for p in (getattr(event, "src_path", ""),
                                                 getattr(event, "dest_path", "")) if p]
                 relevant = [p for p in paths if watcher.relevant(p)]
