@@ -312,10 +312,11 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         return found if found is not None else linkcheck.page_links((out / path).read_bytes())
 
     static_seen = dict(saved.static) if saved is not None else {}
+    out_dir = str(out)
     try:
         with SiteWriter(out) as writer:  # removes its new folder unless it swaps it in
             rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
-                              have=lambda path: os.path.isfile(out / path),
+                              have=lambda path: os.path.isfile(os.path.join(out_dir, path)),
                               known_links=known_links, bodies_memo=memo.bodies,
                               sink=writer.add)
             outputs, theme = rendered.outputs, rendered.theme

@@ -20,7 +20,7 @@ import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator import __version__
 
@@ -77,34 +77,73 @@ def site_signature(out: Path) -> tuple[int, int]:
 
 def load(root: Path, out: Path) -> Saved | None:
     """The cache for building `root` into `out`, or None (missing, or ignored with a warning).
-    Its record of outputs is dropped unless the site on disk is the one it was written with."""
+    Its record of outputs is dropped unless the site on disk is the one it was written with.
+    The file is checked in a first pass and unpickled in a second, never held whole in memory."""
     path = path_for(root, out)
+    key = _key()
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as f:
+            why, digest, start = _check(f, key)
+            if why is not None:
+                log.warning("build cache ignored (%s): building everything", why)
+                return None
+            f.seek(start)
+            try:
+                saved = pickle.load(f)
+            except Exception as exc:  # noqa: BLE001 — any failure means: no cache
+                log.warning("build cache ignored (unreadable: %s): building everything", exc)
+                return None
     except FileNotFoundError:
         return None
     except OSError as exc:
         log.warning("build cache ignored: %s", exc)
         return None
-    key = _key()
-    why = _why_not(raw, key)
-    if why is not None:
-        log.warning("build cache ignored (%s): building everything", why)
-        return None
-    header_end = raw.index(b"\n", len(MAGIC)) + 1
-    try:
-        saved = pickle.loads(raw[header_end:])
-    except Exception as exc:  # noqa: BLE001 — any failure means: no cache
-        log.warning("build cache ignored (unreadable: %s): building everything", exc)
-        return None
     if not isinstance(saved, Saved):
         return None
-    saved.digest = hashlib.sha256(raw[header_end:]).hexdigest()
+    saved.digest = digest
     if _site_of(root, out, key) != (site_signature_or_none(out), saved.digest):
         saved.memo.record = None  # the site on disk is not the one this record describes
         saved.links = {}
         saved.static = {}
     return saved
+
+
+def _check(f: BinaryIO, key: bytes | None) -> tuple[str | None, str, int]:
+    """(why the cache can't be used or None, digest of its payload, where the payload starts)."""
+    if key is None:
+        return "no signing key", "", 0
+    head = f.read(len(MAGIC))
+    if head != MAGIC:
+        return "not a foyer cache", "", 0
+    header = f.readline(4096)
+    if not header.endswith(b"\n"):
+        return "truncated", "", 0
+    stamp, _, signature = header[:-1].rpartition(b"|sig=")
+    if stamp != _stamp():
+        return "made by another foyer or Python", "", 0
+    start = f.tell()
+    mac = hmac.new(key, stamp, hashlib.sha256)
+    digest = hashlib.sha256()
+    while chunk := f.read(1 << 20):
+        mac.update(chunk)
+        digest.update(chunk)
+    if not hmac.compare_digest(signature, mac.hexdigest().encode()):
+        return "damaged, or signed elsewhere", "", 0
+    return None, digest.hexdigest(), start
+
+
+class _Signing:
+    """A file that signs and digests what is written to it."""
+
+    def __init__(self, f: BinaryIO, key: bytes, stamp: bytes):
+        self.f = f
+        self.mac = hmac.new(key, stamp, hashlib.sha256)
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.mac.update(data)
+        self.digest.update(data)
+        return self.f.write(data)
 
 
 def site_signature_or_none(out: Path) -> tuple[int, int] | None:
@@ -130,24 +169,6 @@ def _site_of(root: Path, out: Path, key: bytes | None) -> tuple[Any, str] | None
         return None
 
 
-def _why_not(raw: bytes, key: bytes | None) -> str | None:
-    if key is None:
-        return "no signing key"
-    if not raw.startswith(MAGIC):
-        return "not a foyer cache"
-    end = raw.find(b"\n", len(MAGIC))
-    if end == -1:
-        return "truncated"
-    header = raw[len(MAGIC):end]
-    stamp, _, signature = header.rpartition(b"|sig=")
-    if stamp != _stamp():
-        return "made by another foyer or Python"
-    expected = hmac.new(key, stamp + raw[end + 1:], hashlib.sha256).hexdigest().encode()
-    if not hmac.compare_digest(signature, expected):
-        return "damaged, or signed elsewhere"
-    return None
-
-
 def save(root: Path, out: Path, saved: Saved, *, changed: bool) -> None:
     """Write the cache atomically (the large part only when `changed`), then which site it
     describes. Failing to write it never fails the build."""
@@ -163,11 +184,18 @@ def save(root: Path, out: Path, saved: Saved, *, changed: bool) -> None:
         digest = saved.digest
         if changed or not digest or not path.exists():
             saved.digest = ""
-            payload = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
             stamp = _stamp()
-            signature = hmac.new(key, stamp + payload, hashlib.sha256).hexdigest().encode()
-            _write(path, MAGIC + stamp + b"|sig=" + signature + b"\n" + payload)
-            digest = hashlib.sha256(payload).hexdigest()
+            temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
+            with open(temporary, "wb") as f:
+                f.write(MAGIC + stamp + b"|sig=")
+                place = f.tell()
+                f.write(b"0" * 64 + b"\n")
+                signing = _Signing(f, key, stamp)
+                pickle.dump(saved, signing, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
+                f.seek(place)
+                f.write(signing.mac.hexdigest().encode())
+            os.replace(temporary, path)
+            digest = signing.digest.hexdigest()
         ino, mtime = site_signature(out)
         body = f"{ino}|{mtime}|{digest}".encode()
         mark = hmac.new(key, body, hashlib.sha256).hexdigest().encode()

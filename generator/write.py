@@ -48,7 +48,7 @@ def _safe_relative(path: str) -> bool:
     return bool(path) and not path.startswith("/") and ".." not in parts and "" not in parts[:-1]
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
     """A hard link to a file of the previous site (no data written), else a copy."""
     try:
         os.link(source, target)
@@ -75,9 +75,11 @@ class SiteWriter:
         self.out = out.resolve()
         self.new = self.out.parent / f".{self.out.name}.foyer-new-{os.getpid()}"
         self.count = 0
-        self.made: set[Path] = set()
+        self.made: set[str] = set()
         self.written: set[str] = set()
         self.started = False
+        self._new = str(self.new)
+        self._out = str(self.out)
 
     def _start(self) -> None:
         self.started = True
@@ -89,7 +91,7 @@ class SiteWriter:
             self.new.mkdir()
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
-        self.made = {self.new}
+        self.made = {self._new}
 
     def add(self, output: Output) -> None:
         if not self.started:
@@ -99,15 +101,17 @@ class SiteWriter:
         if output.path in self.written:
             raise WriteError(f"two outputs for {output.path}")
         self.written.add(output.path)
-        target = self.new / output.path
+        target = os.path.join(self._new, output.path)  # strings: 17,000 outputs at 10,000 stories
         try:
-            if target.parent not in self.made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self.made.add(target.parent)
+            parent = os.path.dirname(target)
+            if parent not in self.made:
+                os.makedirs(parent, exist_ok=True)
+                self.made.add(parent)
             if output.reused:
-                link_or_copy(self.out / output.path, target)
+                link_or_copy(os.path.join(self._out, output.path), target)
             else:
-                target.write_bytes(output.data)
+                with open(target, "wb") as f:
+                    f.write(output.data)
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
         self.count += 1
@@ -124,7 +128,7 @@ class SiteWriter:
             seen: dict[str, tuple[int, int]] = {}
             for source, prefix in static:
                 self.count += _copy_tree(source, self.new / prefix if prefix else self.new,
-                                         self.made, prefix, self.out, static_seen or {}, seen)
+                                         prefix, self.out, static_seen or {}, seen)
             if static_seen is not None:
                 static_seen.clear()
                 static_seen.update(seen)
@@ -172,16 +176,14 @@ def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path
         return writer.finish(static, finish, static_seen=static_seen)
 
 
-def _copy_tree(source: Path, dest: Path, made: set[Path], prefix: str, out: Path,
+def _copy_tree(source: Path, dest: Path, prefix: str, out: Path,
                known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
     count = 0
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = Path(dirpath).relative_to(source)
         target_dir = dest / rel
-        if target_dir not in made:
-            target_dir.mkdir(parents=True, exist_ok=True)
-            made.add(target_dir)
+        target_dir.mkdir(parents=True, exist_ok=True)
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(("~", ".swp")):
                 continue

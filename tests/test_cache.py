@@ -115,7 +115,7 @@ def test_a_cache_signed_elsewhere_is_never_loaded(hub: Path, tmp_path: Path,
     out = tmp_path / "site"
     build(hub, now=EXAMPLE_NOW, out=out)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "other-machine"))
-    monkeypatch.setattr(cache.pickle, "loads", lambda *_: pytest.fail("unpickled"))
+    monkeypatch.setattr(cache.pickle, "load", lambda *_: pytest.fail("unpickled"))
     with caplog.at_level(logging.WARNING, logger="generator.cache"):
         result = build(hub, now=EXAMPLE_NOW, out=out)
     assert "signed elsewhere" in caplog.text and result.rendered > 100
