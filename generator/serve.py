@@ -23,7 +23,8 @@ from generator.problems import Problem
 from generator.read.discover import ReadMemo, is_temporary
 
 log = logging.getLogger(__name__)
-DEBOUNCE = 0.025  # the events of one save (truncate, write, close; or write aside, rename) come within a few ms
+# The events of one save (truncate, write, close; or write aside, rename) come within a few ms.
+DEBOUNCE = 0.025
 # What a save does. Opened/closed-without-writing events come from reads, foyer's own included:
 # reacting to them would rebuild again after every rebuild.
 CHANGES = frozenset({"created", "deleted", "moved", "modified", "closed"})
@@ -152,7 +153,7 @@ def error_page(problems: list[Problem]) -> bytes:
             f"{len(problems)} problem(s)</title></head><body style=\"font-family:system-ui;"
             f'margin:2rem;max-width:60rem\"><h1>The hub has {len(problems)} problem(s)</h1>'
             f"<p>Fix them and save: this page reloads by itself.</p><ul>{items}</ul>"
-            f'<script src="/__foyer/reload.js"></script></body></html>').encode("utf-8")
+            f'<script src="/__foyer/reload.js"></script></body></html>').encode()
 
 
 def make_handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:

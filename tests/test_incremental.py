@@ -5,6 +5,7 @@ and both report the same problems."""
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -163,7 +164,10 @@ def _full(root: Path) -> tuple[dict[str, bytes], list[str]]:
     return site.files, [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("seed", [int(s) for s in __import__("os").environ.get("FOYER_SEEDS", "1 2").split()])
+SEEDS = [int(s) for s in os.environ.get("FOYER_SEEDS", "1 2").split()]  # FOYER_SEEDS="1 2 3 …"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, seed: int) -> None:
     root = tmp_path / "hub"
     root.mkdir()

@@ -325,5 +325,6 @@ def _tags(pieces: list[Piece], base_path: str) -> tuple[Tag, ...]:
     tags = []
     for slug in sorted(members):
         name = sorted(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        tags.append(Tag(slug, name, tuple(members[slug].values()), base_path + routes.tag_path(slug)))
+        tags.append(Tag(slug, name, tuple(members[slug].values()),
+                        base_path + routes.tag_path(slug)))
     return tuple(tags)
