@@ -290,7 +290,6 @@ class Reuse:
             else None
         self.have = have  # does the last build's output still exist?
         self.record = Record(settings)
-        self.reused: set[str] = set()
         self.changed: set[str] | None = None  # set: the fast path holds
         before = previous.pieces if previous is not None else {}
         objects = previous.objects if previous is not None else {}
@@ -321,7 +320,7 @@ class Reuse:
                 self.changed.add(EVERYTHING)
 
     def untouched(self, path: str) -> bool:
-        """True (and the output counted as reused) when the change since the last build leaves
+        """True (and the last entry kept) when the change since the last build leaves
         the hub's structure alone and touches nothing this output depends on: its renderer can
         skip even gathering its inputs."""
         if self.changed is None or self.previous is None:
@@ -330,7 +329,6 @@ class Reuse:
         if old is None or old.deps & self.changed or not self.have(path):
             return False
         self.record.entries[path] = old
-        self.reused.add(path)
         return True
 
     def output(self, path: str, inputs: Any, make: Callable[[Recorder], bytes], *,
@@ -343,7 +341,6 @@ class Reuse:
         if (old is not None and old.fp == fp and self.have(path)
                 and self.facts.reads_fp(old.reads) == old.reads_fp):
             self.record.entries[path] = old
-            self.reused.add(path)
             return None
         recorder = Recorder()
         data = make(recorder)
