@@ -183,16 +183,17 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
 
 
 def settings_digest(hub: Hub) -> str:
-    """Everything every output depends on: foyer itself, hub.yaml, the theme, static/'s list."""
+    """Everything every output depends on: foyer itself, hub.yaml, every file of the theme,
+    static/'s list."""
     import hashlib
 
     from generator import __version__
 
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, hub.config, hub.static_files)).encode())
-    for folder in theme_folders(hub.config):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "static" not in path.relative_to(folder).parts[:1]:
+    for folder in theme_folders(hub.config):  # templates, words and assets (pages link
+        for path in sorted(folder.rglob("*")):  # them with a hash of their content)
+            if path.is_file():
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
                 h.update(path.read_bytes())
     return h.hexdigest()

@@ -135,3 +135,18 @@ def test_no_cache_neither_reads_nor_writes_it(hub: Path, tmp_path: Path) -> None
     assert not (hub / cache.FOLDER).exists()
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site")
     assert (hub / cache.FOLDER / ".gitignore").read_text() == "*\n"
+
+
+def test_a_theme_asset_change_reaches_every_page(hub: Path, tmp_path: Path) -> None:
+    """Pages link theme assets with a hash of their content: changing the CSS of a local theme
+    must give every page the new link, with the cache as without it."""
+    (hub / "themes/default/static").mkdir(parents=True)
+    css = hub / "themes/default/static/foyer.css"
+    css.write_text(":root { --accent: #036; }\n", "utf-8")
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    css.write_text(":root { --accent: #063; }\n", "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", cache=False)
+    assert _tree(out) == _tree(clean.out)
+    assert "#063" in (out / "theme/foyer.css").read_text()

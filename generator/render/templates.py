@@ -94,6 +94,7 @@ class Theme:
                                  "avatar_color": avatar_color, "memo": self.memo})
         self._memo: dict[tuple[Any, ...], tuple[Any, Markup]] = {}
         self._memo_hub: Any = None
+        self._assets: dict[str, str] = {}
 
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, kind: str, piece: Any, *args: Any,
@@ -202,7 +203,14 @@ class Theme:
         return base + url.lstrip("/")
 
     def asset_url(self, name: str) -> str:
-        """URL of a theme file under /theme/, with a content hash so caches stay fresh."""
+        """URL of a theme file under /theme/, with a content hash so caches stay fresh (hashed
+        once per theme: a changed file makes a new Theme, see build.settings_digest)."""
+        found = self._assets.get(name)
+        if found is None:
+            found = self._assets[name] = self._asset_url(name)
+        return found
+
+    def _asset_url(self, name: str) -> str:
         for source in reversed(self.static_sources()):
             path = source / name
             if path.is_file():
