@@ -45,8 +45,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ValueError:
         shown = result.out
     total = result.files
-    reused = f"; {result.rendered} outputs rendered, the rest unchanged" \
-        if not args.no_cache and result.rendered < result.pages else ""
+    rendered = f"{result.rendered} output{'s' if result.rendered != 1 else ''}"
+    reused = "" if args.no_cache or result.rendered >= result.pages else \
+        "; nothing changed since the last build" if not result.rendered else \
+        f"; {rendered} rendered again, the rest unchanged"
     report.line(f"Built {result.pieces} pieces into {result.pages} pages "
                 f"({total} files) in {result.seconds:.2f} s → {shown}/{reused}")
     return 0
