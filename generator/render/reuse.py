@@ -326,7 +326,7 @@ class Reuse:
         if self.changed is None or self.previous is None:
             return False
         old = self.previous.entries.get(path)
-        if old is None or old.deps & self.changed or not self.have(path):
+        if old is None or not old.deps.isdisjoint(self.changed) or not self.have(path):
             return False
         self.record.entries[path] = old
         return True
