@@ -195,8 +195,23 @@ def settings_digest(hub: Hub) -> str:
         for path in sorted(folder.rglob("*")):  # them with a hash of their content)
             if path.is_file():
                 h.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                h.update(path.read_bytes())
+                h.update(_file_digest(path))
     return h.hexdigest()
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """A theme file's digest, read again only when its stat changed (every serve rebuild asks)."""
+    import hashlib
+
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    found = _FILE_DIGESTS.get(key)
+    if found is None:
+        found = _FILE_DIGESTS[key] = hashlib.blake2b(path.read_bytes()).digest()
+    return found
 
 
 @dataclass

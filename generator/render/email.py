@@ -144,12 +144,12 @@ def render(site: Site) -> Iterator[Output]:
         folder = issue.output.rsplit("/", 1)[0]
         features = [site.hub.by_key[r] for r in issue.features if r in site.hub.by_key]
         inputs = ("email", issue, features)
-        made: list[str] = []
+        # rendered once for both versions, and only if one of them is rendered (the first
+        # caller's recorder sees its reads; both outputs have the same inputs)
+        made: dict[str, str] = {}
 
-        def html(recorder: Any, issue: Newsletter = issue, made: list[str] = made) -> str:
-            if not made:
-                made.append(email_html(site, issue, recorder))
-            return made[0]
+        def html(recorder: Any, issue: Newsletter = issue, made: dict[str, str] = made) -> str:
+            return made.get("html") or made.setdefault("html", email_html(site, issue, recorder))
 
         yield site.output(f"{folder}/email.html", inputs, lambda r, html=html: html(r).encode())
         yield site.output(f"{folder}/email.txt", inputs,

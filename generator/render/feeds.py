@@ -8,6 +8,7 @@ absolute, and characters XML forbids are removed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -243,14 +244,8 @@ def render(site: Site) -> Iterator[Output]:
         items = find_items()
         # an empty feed is dated by the build's clock
         inputs = ("feed", folder, name, items, None if items else site.hub.now)
-        made: list[Feed] = []
-
-        def feed(folder: str = folder, name: str | None = name,
-                 items: list[Piece] = items, made: list[Feed] = made) -> Feed:
-            if not made:
-                made.append(make_feed(site, folder, name, items))
-            return made[0]
-
+        # built once for its three formats, and only if one of them is rendered
+        feed = functools.cache(functools.partial(make_feed, site, folder, name, items))
         for leaf, write, kept in zip(LEAVES, (rss, atom, json_feed), same, strict=True):
             yield kept or site.output(folder + leaf, inputs,
                                       lambda _, write=write, feed=feed: write(feed(), site))
