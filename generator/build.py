@@ -44,7 +44,7 @@ class Memo:
 
     read: ReadMemo = field(default_factory=ReadMemo)
     validated: dict[Any, Any] = field(default_factory=dict)
-    bodies: dict[Any, Any] = field(default_factory=dict)
+    bodies: BodyMemo = field(default_factory=lambda: BodyMemo())
     record: reuse.Record | None = None
     history: tuple[Any, Any] | None = None  # (signature of .git, (history, problems))
     themes: dict[str, Theme] = field(default_factory=dict)  # by settings digest, in one process
@@ -114,10 +114,25 @@ class _Tracking(dict):  # type: ignore[type-arg]
 
 
 BodyJob = tuple[str, str, int]  # body, source, body line
+UsedLinks = tuple[tuple[str, str | None], ...]  # (content file, its URL or None) a body looked up
+
+
+@dataclass
+class BodyMemo:
+    """Rendered bodies kept between builds: by what they were rendered from, with the links
+    they looked up (valid while those resolve the same); and, within one process, by the piece
+    object they belong to, valid while the link map is the same."""
+
+    bodies: dict[tuple[Any, ...], tuple[markdown.Body, UsedLinks]] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    objects: dict[int, tuple[Any, markdown.Body]] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "objects": {}}  # identities mean nothing in another process
 
 
 def _render_chunk(job: tuple[list[BodyJob], dict[str, str], str, tuple[str, ...] | None]
-                  ) -> list[tuple[markdown.Body, tuple[tuple[str, str | None], ...]]]:
+                  ) -> list[tuple[markdown.Body, UsedLinks]]:
     items, links, base_path, embeds = job
     done = []
     for body, source, line in items:
@@ -128,7 +143,7 @@ def _render_chunk(job: tuple[list[BodyJob], dict[str, str], str, tuple[str, ...]
     return done
 
 
-def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | None = None
+def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = None
                   ) -> tuple[dict[str, markdown.Body], list[Problem]]:
     """Every piece's Markdown → HTML; over several processes for large hubs. The result is the
     same, in the same order, whatever `jobs` is. `memo` (kept by the caller between builds)
@@ -137,11 +152,10 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
     hidden = {p.source for p in hub.hidden}
     config = hub.config
     embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
-    memo = memo if memo is not None else {}
+    memo = memo if memo is not None else BodyMemo()
     pieces = list(hub.pieces)
     # the same links as last time: a piece that is the very object it was is not looked at again
-    same_links = memo.get("links") == links
-    by_object: dict[int, tuple[Any, markdown.Body]] = memo.get("objects", {}) if same_links else {}
+    by_object = memo.objects if memo.links == links else {}
     keys = [(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
     found: dict[int, markdown.Body] = {}
     todo: list[int] = []
@@ -150,7 +164,7 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
         if known is not None and known[0] is piece:
             found[index] = known[1]
             continue
-        cached = memo.get(keys[index])
+        cached = memo.bodies.get(keys[index])
         if cached is not None and all(links.get(t) == url for t, url in cached[1]):
             found[index] = cached[0]
         else:
@@ -165,14 +179,13 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: dict[Any, Any] | N
             rendered = [body for chunk in pool.map(_render_chunk, chunks) for body in chunk]
     else:
         rendered = _render_chunk((items, links, config.base_path, embeds))
-    fresh = {keys[i]: memo[keys[i]] for i in found if keys[i] in memo}
+    fresh = {keys[i]: memo.bodies[keys[i]] for i in found if keys[i] in memo.bodies}
     for index, (body, used) in zip(todo, rendered, strict=True):
         found[index] = body
         fresh[keys[index]] = (body, used)
-    memo.clear()
-    memo.update(fresh)
-    memo["links"] = links
-    memo["objects"] = {id(p): (p, found[i]) for i, p in enumerate(pieces)}
+    memo.bodies = fresh
+    memo.links = links
+    memo.objects = {id(p): (p, found[i]) for i, p in enumerate(pieces)}
     bodies: dict[str, markdown.Body] = {}
     problems: list[Problem] = []
     for index, piece in enumerate(pieces):
@@ -226,7 +239,7 @@ class Rendered:
 def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
            previous: reuse.Record | None = None, have: Callable[[str], bool] | None = None,
            known_links: Callable[[str], linkcheck.PageLinks] | None = None,
-           bodies_memo: dict[str, Any] | None = None,
+           bodies_memo: BodyMemo | None = None,
            themes: dict[str, Theme] | None = None,
            sink: Callable[[Output], None] | None = None) -> Rendered:
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
@@ -359,8 +372,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         for output in written:
             links.pop(output.path, None)  # its links are new: known only if checked now
         links.update(rendered.links)
-        kept = Memo(read=memo.read, validated=memo.validated,
-                    bodies={k: v for k, v in memo.bodies.items() if k != "objects"},
+        kept = Memo(read=memo.read, validated=memo.validated, bodies=memo.bodies,
                     record=rendered.record)
         build_cache.save(root, out, build_cache.Saved(
             kept, {p: links[p] for p in rendered.record.entries if p in links}, static_seen,
