@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from generator.model import occurrences
 from generator.model.entries import DRAFT, SCHEDULED, Newsletter, Piece, Resource, Ritual, Story
 from generator.model.hub import Hub
+from generator.model.identity import ByIdentity
 from generator.problems import Problem
 
 HORIZON_WEEKS = 12
@@ -64,20 +65,12 @@ class Plan:
         return not self.breaches
 
 
-# Rows of unchanged pieces, by identity: `foyer serve` keeps unchanged pieces as they were.
-_ROWS: dict[tuple[int, str, bool], tuple[Piece, Row | None]] = {}
+_ROWS: ByIdentity[Row | None] = ByIdentity()  # `foyer serve` keeps unchanged pieces
 
 
 def _piece_row(piece: Piece, hub: Hub, zone: ZoneInfo) -> Row | None:
-    key = (id(piece), str(zone), piece.key in hub.by_key)
-    found = _ROWS.get(key)
-    if found is not None and found[0] is piece:
-        return found[1]
-    row = _make_row(piece, hub, zone)
-    if len(_ROWS) > 200_000:
-        _ROWS.clear()
-    _ROWS[key] = (piece, row)
-    return row
+    return _ROWS.get((piece,), lambda: _make_row(piece, hub, zone), str(zone),
+                     piece.key in hub.by_key)
 
 
 def _make_row(piece: Piece, hub: Hub, zone: ZoneInfo) -> Row | None:

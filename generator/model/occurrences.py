@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as du_rrule
 
 from generator.model.entries import Ritual
+from generator.model.identity import ByIdentity
 
 
 @dataclass(frozen=True)
@@ -62,26 +63,13 @@ def iter_occurrences(ritual: Ritual, after: dt.datetime) -> Iterator[Occurrence]
         yield Occurrence(ritual.slug, start, start + ritual.duration)
 
 
-# By identity of the ritual, with the same arguments: `foyer serve` keeps unchanged rituals.
-_MEMO: dict[tuple[Any, ...], tuple[Ritual, Any]] = {}
-
-
-def _memo(kind: str, ritual: Ritual, *args: Any, make: Any) -> Any:
-    key = (kind, id(ritual), *args)
-    found = _MEMO.get(key)
-    if found is not None and found[0] is ritual:
-        return found[1]
-    value = make()
-    if len(_MEMO) > 50_000:
-        _MEMO.clear()
-    _MEMO[key] = (ritual, value)
-    return value
+_MEMO: ByIdentity[Any] = ByIdentity(50_000)  # `foyer serve` keeps unchanged rituals
 
 
 def next_occurrences(ritual: Ritual, now: dt.datetime, count: int = 5) -> tuple[Occurrence, ...]:
     """The next `count` dates of an active ritual; none for a paused or ended one."""
-    return _memo("next", ritual, now, count,  # type: ignore[no-any-return]
-                 make=lambda: _next_occurrences(ritual, now, count))
+    return _MEMO.get((ritual,), lambda: _next_occurrences(ritual, now, count),  # type: ignore[no-any-return]
+                     "next", now, count)
 
 
 def _next_occurrences(ritual: Ritual, now: dt.datetime, count: int) -> tuple[Occurrence, ...]:
@@ -97,8 +85,8 @@ def _next_occurrences(ritual: Ritual, now: dt.datetime, count: int) -> tuple[Occ
 
 def occurrences_between(ritual: Ritual, start: dt.datetime,
                         end: dt.datetime) -> list[Occurrence]:
-    return list(_memo("between", ritual, start, end,
-                      make=lambda: tuple(_occurrences_between(ritual, start, end))))
+    return list(_MEMO.get((ritual,), lambda: tuple(_occurrences_between(ritual, start, end)),
+                          "between", start, end))
 
 
 def _occurrences_between(ritual: Ritual, start: dt.datetime,

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from generator.model.entries import Piece
 from generator.model.hub import Hub
+from generator.model.identity import ByIdentity
 from generator.render.markdown import Body
 
 EVERYTHING = "*"
@@ -74,32 +75,29 @@ CONTENT_FIELDS = {
     "Page": set(),
 }
 
-# A piece's digest and structure are kept by identity across builds of one process
-# (`foyer serve` keeps the unchanged pieces as they were): unchanged pieces cost a look-up.
-_PIECES: dict[int, tuple[Piece, str, tuple[Any, ...]]] = {}
-_BODIES: dict[tuple[int, int], tuple[Piece, Body, str]] = {}
+# A piece's digest and structure, and its digest with its body, kept by identity across builds
+# of one process (`foyer serve` keeps the unchanged pieces as they were).
+_PIECES: ByIdentity[tuple[str, tuple[Any, ...]]] = ByIdentity()
+_BODIES: ByIdentity[str] = ByIdentity()
 
 
-def _known(piece: Piece) -> tuple[Piece, str, tuple[Any, ...]]:
-    found = _PIECES.get(id(piece))
-    if found is not None and found[0] is piece:
-        return found
+def _known(piece: Piece) -> tuple[str, tuple[Any, ...]]:
+    return _PIECES.get((piece,), lambda: (_h(type(piece).__name__, repr(piece)),
+                                          _structure(piece)))
+
+
+def _structure(piece: Piece) -> tuple[Any, ...]:
     content = CONTENT_FIELDS["Piece"] | CONTENT_FIELDS.get(type(piece).__name__, set())
-    structure = (type(piece).__name__, *(
-        (f.name, getattr(piece, f.name)) for f in dataclasses.fields(piece)
-        if f.name not in content))
-    if len(_PIECES) > 200_000:
-        _PIECES.clear()
-    found = _PIECES[id(piece)] = (piece, _h(type(piece).__name__, repr(piece)), structure)
-    return found
+    return (type(piece).__name__, *((f.name, getattr(piece, f.name))
+                                    for f in dataclasses.fields(piece) if f.name not in content))
 
 
 def piece_digest(piece: Piece) -> str:
-    return _known(piece)[1]
+    return _known(piece)[0]
 
 
 def structure(piece: Piece) -> tuple[Any, ...]:
-    return _known(piece)[2]
+    return _known(piece)[1]
 
 
 class Facts:
@@ -117,16 +115,8 @@ class Facts:
         found = self._memo.get(key)
         if found is None:
             body = self.bodies.get(piece.key)
-            known = _BODIES.get((id(piece), id(body)))
-            if known is not None and known[0] is piece and known[1] is body:
-                found = known[2]
-            else:
-                found = _h(piece_digest(piece), body.html if body else "",
-                           body.excerpt if body else "")
-                if body is not None:
-                    if len(_BODIES) > 200_000:
-                        _BODIES.clear()
-                    _BODIES[(id(piece), id(body))] = (piece, body, found)
+            found = _BODIES.get((piece, body), lambda: _h(
+                piece_digest(piece), body.html if body else "", body.excerpt if body else ""))
             self._memo[key] = found
         return found
 
