@@ -15,6 +15,7 @@ KINDS = {
     "ritual": "/rituals/cafe-mentorat/", "resources": "/resources/",
     "resource": "/resources/glossaire-rust/", "newsletter-archive": "/newsletters/",
     "issue": "/newsletters/la-gazette-8/", "tag": "/tags/accessibilite/", "tags": "/tags/",
+    "tag-page-2": "/tags/entraide/page/2/",
     "calendar": "/calendar/", "contributors": "/contributors/", "pulse": "/pulse/", "search": "/search/?q=soudure", "page": "/charte/",
     "translation": "/stories/why-i-opened-la-cantine/", "404": "/404.html",
 }

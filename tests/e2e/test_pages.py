@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.request
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
@@ -29,6 +30,30 @@ def test_home_member_story_tag_feed(page, base_url: str) -> None:
     with urllib.request.urlopen(base_url + feed) as response:
         parsed = feedparser.parse(response.read())
     assert parsed.bozo == 0 and len(parsed.entries) >= 3
+    assert page.console_errors == []
+
+
+def test_a_tag_walks_page_by_page(page, base_url: str) -> None:
+    """A tag with more pieces than a page holds is paginated like the story list: the pager
+    links go forward and back, every piece of the tag is on exactly one page, and the tag's feed
+    still has its newest pieces."""
+    page.goto(base_url + "/tags/entraide/")
+    total = int(page.locator(".lede").inner_text().split()[0])
+    seen: list[str] = []
+    while True:
+        seen += page.locator("main .card-title a").evaluate_all(
+            "els => els.map(e => e.getAttribute('href'))")
+        following = page.locator("nav.pager a[rel=next]")
+        if following.count() == 0:
+            break
+        following.click()
+    assert page.url.endswith("/tags/entraide/page/2/") and total > 10
+    assert len(seen) == len(set(seen)) == total
+    page.locator("nav.pager a[rel=prev]").click()
+    assert page.url.endswith("/tags/entraide/")
+    with urllib.request.urlopen(base_url + "/tags/entraide/feed.xml") as response:
+        parsed = feedparser.parse(response.read())
+    assert parsed.bozo == 0 and {urlsplit(e.link).path for e in parsed.entries} <= set(seen)
     assert page.console_errors == []
 
 
