@@ -166,16 +166,6 @@ def _write_error(exc: OSError, out: Path) -> WriteError:
                       "the previous site is untouched")
 
 
-def write_site(out: Path, outputs: Iterable[Output], static: Iterable[tuple[Path, str]],
-               finish: Callable[[Path], None] | None = None, *,
-               static_seen: dict[str, tuple[int, int]] | None = None) -> int:
-    """All at once: write the outputs into a new folder, then as SiteWriter.finish."""
-    with SiteWriter(out) as writer:
-        for output in outputs:
-            writer.add(output)
-        return writer.finish(static, finish, static_seen=static_seen)
-
-
 def _copy_tree(source: Path, dest: Path, prefix: str, out: Path,
                known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
     count = 0

@@ -100,10 +100,6 @@ def make_feed(site: Site, folder: str, name: str | None, items: list[Piece]) -> 
     return Feed(folder, full, url, tuple(_item(site, p) for p in items))
 
 
-def feeds_of(site: Site) -> list[Feed]:
-    return [make_feed(site, folder, name, items()) for folder, name, items in feed_specs(site)]
-
-
 def _item(site: Site, piece: Piece) -> Item:
     hub = site.hub
     absolute = site.theme.absolute

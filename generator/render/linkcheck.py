@@ -4,14 +4,12 @@ written file or an id. External links are not fetched."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from posixpath import dirname, join, normpath
 from urllib.parse import unquote, urlsplit
 
 from generator.problems import Problem
-from generator.render.outputs import Output
 
 LINK_ATTRIBUTES = {"href", "src", "poster"}
 
@@ -98,24 +96,6 @@ def check_facts(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]],
                 problems.append(Problem(f"site/{path}", 1, problem,
                                         "this is a bug in foyer; please report it"))
     return problems
-
-
-def check_links(outputs: list[Output], extra_files: set[str], base_path: str,
-                site_host: str, ignore_prefixes: tuple[str, ...] = (),
-                known: Callable[[str], PageLinks] | None = None
-                ) -> tuple[list[Problem], dict[str, PageLinks]]:
-    """Broken links and anchors in every page and feed, and each page's links and ids (kept by
-    the caller so that a reused page, given back through `known`, is not parsed again)."""
-    files = {o.path for o in outputs} | extra_files
-    pages: dict[str, PageLinks] = {}
-    feeds: dict[str, tuple[str, ...]] = {}
-    for output in outputs:
-        if is_page(output.path):
-            pages[output.path] = known(output.path) if output.reused and known is not None \
-                else page_links(output.data)
-        elif is_xml_feed(output.path) and not output.reused:
-            feeds[output.path] = feed_targets(output.data)
-    return check_facts(pages, feeds, files, base_path, site_host, ignore_prefixes), pages
 
 
 def _check(page: str, link: str, files: set[str], pages: dict[str, PageLinks], base_path: str,
