@@ -150,3 +150,21 @@ def test_a_theme_asset_change_reaches_every_page(hub: Path, tmp_path: Path) -> N
     clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", cache=False)
     assert _tree(out) == _tree(clean.out)
     assert "#063" in (out / "theme/foyer.css").read_text()
+
+
+def test_the_command_says_what_the_cache_spared(hub: Path, capsys: pytest.CaptureFixture[str]
+                                                ) -> None:
+    from generator.cli import main
+
+    now = EXAMPLE_NOW.isoformat()
+    assert main(["build", str(hub), "--now", now]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].endswith("/site/")
+    assert main(["build", str(hub), "--now", now]) == 0
+    assert capsys.readouterr().out.strip().endswith("; nothing changed since the last build")
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    story.write_text(story.read_text("utf-8") + "\nEncore une ligne.\n", "utf-8")
+    assert main(["build", str(hub), "--now", now]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "outputs rendered again, the rest unchanged" in last
+    assert main(["build", str(hub), "--now", now, "--no-cache"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1].endswith("/site/")

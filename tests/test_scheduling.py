@@ -82,6 +82,27 @@ def test_calendar_ics_has_one_all_day_event_per_row(hub: Path, tmp_path: Path) -
     assert str(events[0]["SUMMARY"]).startswith("[GIVE] ")
 
 
+def test_calendar_ics_starts_where_the_calendar_page_starts(make_hub, tmp_path: Path) -> None:
+    """Rows older than the page's window (the first of the month two months back) stay out of
+    the team's calendar subscription, read by a real iCalendar parser."""
+    import icalendar
+
+    hub = make_hub({"content/members/ana.md": "---\nname: Ana\n---\nAna.\n",
+                    "content/stories/old.md": "---\ntitle: Old\ndate: 2025-06-01\n"
+                                              "members: [ana]\n---\nOld.\n",
+                    "content/stories/edge.md": "---\ntitle: Edge\ndate: 2026-01-01\n"
+                                               "members: [ana]\n---\nEdge.\n",
+                    "content/stories/recent.md": "---\ntitle: Recent\ndate: 2026-02-20\n"
+                                                 "members: [ana]\n---\nRecent.\n"})
+    out = tmp_path / "site"
+    build(hub, now=TODAY, out=out)
+    cal = icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes())
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    assert summaries == ["[GIVE] Edge", "[GIVE] Recent"]
+    page = (out / "calendar/index.html").read_text("utf-8")
+    assert "Edge" in page and "Old" not in page
+
+
 def test_init_scaffolds_an_hourly_pages_workflow(tmp_path: Path) -> None:
     init_hub(tmp_path / "h")
     workflow = (tmp_path / "h/.github/workflows/foyer.yml").read_text("utf-8")

@@ -105,6 +105,10 @@ class Hub:
     def _tag_names(self) -> dict[str, str]:
         return {t.slug: t.name for t in self.tags}
 
+    def tag_name(self, slug: str) -> str | None:
+        """The display name of a tag (its most frequent spelling), or None."""
+        return self._tag_names.get(slug)
+
     def tag_slugs(self, piece: Piece) -> list[tuple[str, str]]:
         """(slug, display name) of a piece's tags."""
         names = self._tag_names

@@ -133,7 +133,7 @@ class Facts:
         elif key == "#next_dates":
             found = _h(repr(sorted(hub.next_dates.items())))
         elif key.startswith("#tag:"):
-            found = hub._tag_names.get(key[5:], "\x00")
+            found = hub.tag_name(key[5:]) or "\x00"
         else:
             piece = hub.by_key.get(key)
             found = self.piece(piece) if piece is not None else "\x00"
