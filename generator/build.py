@@ -6,6 +6,7 @@ import datetime as dt
 import multiprocessing as mp
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -79,10 +80,75 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
     return hub, problems
 
 
-def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
-    """git history, read again only when the repository's HEAD or index moved."""
-    if memo is None:
-        return read_history(root)
+def patch(root: Path, hub: Hub, problems: list[Problem], dirty: set[str], *,
+          now: dt.datetime, memo: Memo) -> tuple[Hub, Problems] | None:
+    """What `load` would give after the edits the watcher names (`dirty`, files relative to
+    `root`), when they only change content fields of existing pieces and keep their front
+    matter's lines (model/structure.py): those files alone are read and validated again, and
+    swapped into the last hub, `hub` with its `problems`, instead of indexing everything again.
+    None for any other change: `load` then."""
+    from zoneinfo import ZoneInfo
+
+    from generator.model import fields, publishing
+    from generator.model.hub import validate_source, validation_settings
+    from generator.model.structure import same_places
+    from generator.read.discover import read_one
+
+    if now != hub.now or any(p.is_error for p in problems) or memo.history is None \
+            or _git_signature(root) != memo.history[0]:
+        return None
+    config = hub.config
+    env = fields.Env(ZoneInfo(config.timezone), frozenset(hub.static_files))
+    settings = validation_settings(config, hub.static_files)
+    pairs: list[tuple[Any, Any]] = []
+    validated: dict[Any, Any] = {}
+    for rel in sorted(dirty):
+        old = hub.by_source.get(rel)
+        before = memo.read.stats.get(rel)
+        if old is None or before is None or (rel, before[1], settings) not in memo.validated:
+            return None
+        read = read_one(root, rel, memo.read)
+        if read is None:
+            return None
+        digest, source = read
+        if digest == before[1]:
+            continue  # saved as it was
+        piece, seen = found = validate_source(source, config, env)
+        if piece is None or any(p.is_error for p in seen):
+            return None
+        piece = publishing.with_state(piece, now)
+        if not same_places(old, piece):
+            return None
+        pairs.append((old, piece))
+        validated[(rel, before[1], settings)] = None
+        validated[(rel, digest, settings)] = found
+    if not pairs:
+        unchanged = Problems()
+        unchanged.extend(problems)
+        return hub, unchanged
+    patched = hub.swapped(pairs)
+    gone = [p for key in validated if validated[key] is None for p in memo.validated[key][1]]
+    came = [p for found in validated.values() if found is not None for p in found[1]]
+    if not give_first.carry(hub, patched, pairs):
+        gone += give_first.check(hub)
+        came += give_first.check(patched)
+    for key, found in validated.items():
+        if found is None:
+            del memo.validated[key]
+        else:
+            memo.validated[key] = found
+    kept = Counter(gone)
+    result = Problems()
+    for problem in problems:
+        if kept[problem] > 0:
+            kept[problem] -= 1
+        else:
+            result.extend([problem])
+    result.extend(came)
+    return patched, result
+
+
+def _git_signature(root: Path) -> list[tuple[str, int, int]]:
     top = next((p for p in (root.resolve(), *root.resolve().parents) if (p / ".git").exists()),
                root)
     signature = []
@@ -92,6 +158,14 @@ def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
             signature.append((name, st.st_mtime_ns, st.st_size))
         except OSError:
             signature.append((name, 0, 0))
+    return signature
+
+
+def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
+    """git history, read again only when the repository's HEAD or index moved."""
+    if memo is None:
+        return read_history(root)
+    signature = _git_signature(root)
     if memo.history is None or memo.history[0] != signature:
         memo.history = (signature, read_history(root))
     return memo.history[1]
@@ -121,14 +195,27 @@ UsedLinks = tuple[tuple[str, str | None], ...]  # (content file, its URL or None
 class BodyMemo:
     """Rendered bodies kept between builds: by what they were rendered from, with the links
     they looked up (valid while those resolve the same); and, within one process, by the piece
-    object they belong to, valid while the link map is the same."""
+    object they belong to, valid while the link map is the same, and the last build's result."""
 
     bodies: dict[tuple[Any, ...], tuple[markdown.Body, UsedLinks]] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
     objects: dict[int, tuple[Any, markdown.Body]] = field(default_factory=dict)
+    last: _LastBodies | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "objects": {}}  # identities mean nothing in another process
+        # identities mean nothing in another process
+        return {**self.__dict__, "objects": {}, "last": None}
+
+
+@dataclass
+class _LastBodies:
+    """The last call's pieces and result: the next call looks only at the pieces that are not
+    the very same objects, when every piece keeps its file and URL (the link map is the same)."""
+
+    settings: tuple[Any, ...]  # base path, embeds, hidden files
+    pieces: tuple[Any, ...]
+    bodies: dict[str, markdown.Body]
+    problems: dict[int, list[Problem]]  # by position in `pieces`, when there are any
 
 
 def _render_chunk(job: tuple[list[BodyJob], dict[str, str], str, tuple[str, ...] | None]
@@ -148,12 +235,20 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
     """Every piece's Markdown → HTML; over several processes for large hubs. The result is the
     same, in the same order, whatever `jobs` is. `memo` (kept by the caller between builds)
     holds each body with the links it looked up: it is reused while those resolve the same."""
-    links = {p.source: p.url for p in hub.pieces}
-    hidden = {p.source for p in hub.hidden}
     config = hub.config
     embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
     memo = memo if memo is not None else BodyMemo()
-    pieces = list(hub.pieces)
+    pieces = hub.pieces
+    hidden = {p.source for p in hub.hidden}
+    settings = (config.base_path, embeds, frozenset(hidden))
+    last = memo.last
+    if last is not None and last.settings == settings and len(last.pieces) == len(pieces):
+        changed = [i for i, (a, b) in enumerate(zip(last.pieces, pieces, strict=True))
+                   if a is not b]
+        if all(last.pieces[i].source == pieces[i].source and last.pieces[i].url == pieces[i].url
+               for i in changed):
+            return _render_changed(hub, memo, last, changed, pieces, embeds, hidden)
+    links = {p.source: p.url for p in pieces}
     # the same links as last time: a piece that is the very object it was is not looked at again
     by_object = memo.objects if memo.links == links else {}
     keys = [(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
@@ -187,12 +282,41 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
     memo.links = links
     memo.objects = {id(p): (p, found[i]) for i, p in enumerate(pieces)}
     bodies: dict[str, markdown.Body] = {}
-    problems: list[Problem] = []
+    by_index: dict[int, list[Problem]] = {}
     for index, piece in enumerate(pieces):
         body = found[index]
-        problems.extend(p for p in body.problems if not any(h in p.message for h in hidden))
+        if body.problems:
+            by_index[index] = [p for p in body.problems if not any(h in p.message for h in hidden)]
         bodies[piece.key] = body
-    return bodies, problems
+    memo.last = _LastBodies(settings, pieces, bodies, by_index)
+    return bodies, [p for i in sorted(by_index) for p in by_index[i]]
+
+
+def _render_changed(hub: Hub, memo: BodyMemo, last: _LastBodies, changed: list[int],
+                    pieces: tuple[Any, ...], embeds: tuple[str, ...] | None, hidden: set[str]
+                    ) -> tuple[dict[str, markdown.Body], list[Problem]]:
+    """render_bodies when only the pieces at `changed` are new objects, each with the file and
+    URL of the one it replaces: the link map is the same, only their bodies are looked at."""
+    base_path = hub.config.base_path
+    bodies = dict(last.bodies)
+    by_index = dict(last.problems)
+    for index in changed:
+        old, piece = last.pieces[index], pieces[index]
+        key = (piece.body, piece.source, piece.body_line, base_path, embeds)
+        cached = memo.bodies.get(key)
+        if cached is None or any(memo.links.get(t) != url for t, url in cached[1]):
+            cached = _render_chunk(([(piece.body, piece.source, piece.body_line)], memo.links,
+                                    base_path, embeds))[0]
+        memo.bodies.pop((old.body, old.source, old.body_line, base_path, embeds), None)
+        memo.bodies[key] = cached
+        memo.objects.pop(id(old), None)
+        memo.objects[id(piece)] = (piece, cached[0])
+        body = bodies[piece.key] = cached[0]
+        by_index.pop(index, None)
+        if body.problems:
+            by_index[index] = [p for p in body.problems if not any(h in p.message for h in hidden)]
+    memo.last = _LastBodies(last.settings, pieces, bodies, by_index)
+    return bodies, [p for i in sorted(by_index) for p in by_index[i]]
 
 
 def settings_digest(hub: Hub) -> str:

@@ -16,9 +16,10 @@ import posixpath
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.build import Memo, load, render
+from generator.build import Memo, load, patch, render
 from generator.problems import Problem
 from generator.read.discover import ReadMemo, is_temporary
 
@@ -62,6 +63,8 @@ class Site:
         self.memo = Memo(read=ReadMemo(trust_stat=True))
         self.last_rendered = 0  # outputs rendered (not reused) by the last rebuild
         self.last_ms = 0.0
+        self.loaded: tuple[Any, list[Problem]] | None = None  # the last hub with its problems
+        self.last_patched = False  # the last rebuild patched the hub (see build.patch)
 
     def clock(self) -> dt.datetime | None:
         """--now, else the clock to the minute: rebuilds within a minute agree on dates."""
@@ -80,8 +83,14 @@ class Site:
         with self.lock:
             first = self.epoch == 0
             memo.read.dirty = dirty if self.files else None
-        hub, problems = load(self.root, now=self.clock(), drafts=self.drafts,
-                             future=self.future, memo=memo)
+        now = self.clock()
+        found = None
+        if dirty is not None and self.loaded is not None and not first:
+            found = patch(self.root, *self.loaded, dirty, now=now, memo=memo)  # type: ignore[arg-type]
+        self.last_patched = found is not None
+        hub, problems = found if found is not None else load(
+            self.root, now=now, drafts=self.drafts, future=self.future, memo=memo)
+        self.loaded = (hub, list(problems)) if hub is not None else None
         files: dict[str, bytes] = {}
         static: list[tuple[Path, str]] = []
         record = None
@@ -94,9 +103,14 @@ class Site:
                               themes=memo.themes)
             problems.extend(rendered.problems)
             old = self.files
-            files = {o.path: old[o.path] if o.reused else o.data for o in rendered.outputs}
+            fresh = [o for o in rendered.outputs if not o.reused]
+            if len(rendered.outputs) == len(old) and all(o.path in old for o in fresh):
+                files = dict(old)  # the same paths (reused ones are in `old` by definition)
+                files.update((o.path, o.data) for o in fresh)
+            else:
+                files = {o.path: old[o.path] if o.reused else o.data for o in rendered.outputs}
             record = rendered.record
-            self.last_rendered = len(rendered.outputs) - sum(o.reused for o in rendered.outputs)
+            self.last_rendered = len(fresh)
             static = [*((s, "theme/") for s in rendered.theme.static_sources()),
                       (self.root / "static", "")]
             self.base_path = hub.config.base_path

@@ -138,6 +138,18 @@ def plan(hub: Hub, horizon: dt.date | None = None) -> Plan:
     return found
 
 
+def carry(old: Hub, new: Hub, pairs: list[tuple[Piece, Piece]]) -> bool:
+    """`new` is `old` with `pairs` swapped (Hub.swapped): when the swapped pieces give the same
+    rows, old's plan is new's, without gathering and ordering every row again."""
+    if not (_LAST and _LAST[0][0] is old):
+        return False
+    zone = ZoneInfo(old.config.timezone)
+    if any(_piece_row(o, old, zone) != _piece_row(n, new, zone) for o, n in pairs):
+        return False
+    _LAST[:] = [(new, _LAST[0][1])]
+    return True
+
+
 def _plan(hub: Hub, horizon: dt.date | None) -> Plan:
     needed = hub.config.gives_per_ask
     since = hub.config.give_first_since

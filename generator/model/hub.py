@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -102,12 +102,51 @@ class Hub:
         return self._of_member(member, "resources")
 
     @functools.cached_property
+    def by_source(self) -> dict[str, Piece]:
+        """Every piece, hidden ones included, by its file."""
+        return {p.source: p for p in (*self.pieces, *self.hidden)}
+
+    @functools.cached_property
     def _tag_names(self) -> dict[str, str]:
         return {t.slug: t.name for t in self.tags}
 
     def tag_name(self, slug: str) -> str | None:
         """The display name of a tag (its most frequent spelling), or None."""
         return self._tag_names.get(slug)
+
+    def swapped(self, pairs: list[tuple[Piece, Piece]]) -> Hub:
+        """This hub with each (old, new) piece replaced, new having old's structure (the same
+        key, state, dates, tags and people: model/structure.py). Every index keeps its order,
+        so nothing is sorted or grouped again."""
+        swap = {id(old): new for old, new in pairs}
+
+        def sw(seq: tuple[Any, ...]) -> tuple[Any, ...]:
+            return tuple(swap.get(id(p), p) for p in seq)
+
+        slugs = {coercers.tag_slug(t) for _, new in pairs for t in getattr(new, "tags", ())}
+        tags = tuple(replace(t, pieces=sw(t.pieces)) if t.slug in slugs else t
+                     for t in self.tags)
+        by_key = dict(self.by_key)
+        translations = dict(self.translations)
+        for old, new in pairs:
+            if by_key.get(new.key) is old:
+                by_key[new.key] = new
+            group = translations.get(new.key)
+            if group is not None:
+                for piece in sw(group):
+                    translations[piece.key] = sw(group)
+        patched = replace(
+            self, members=sw(self.members), stories=sw(self.stories), rituals=sw(self.rituals),
+            resources=sw(self.resources), newsletters=sw(self.newsletters), pages=sw(self.pages),
+            hidden=sw(self.hidden), tags=tags, by_key=by_key, translations=translations)
+        index = self.__dict__.get("_by_member")
+        if index is not None:  # patched too, where the swapped pieces are listed
+            people = {slug for _, new in pairs for attr in ("members", "hosts", "contributed_by")
+                      for slug in getattr(new, attr, ())}
+            patched.__dict__["_by_member"] = {
+                slug: {kind: list(sw(tuple(found))) for kind, found in kinds.items()}
+                if slug in people else kinds for slug, kinds in index.items()}
+        return patched
 
     def tag_slugs(self, piece: Piece) -> list[tuple[str, str]]:
         """(slug, display name) of a piece's tags."""
@@ -128,6 +167,21 @@ def _name_key(text: str) -> str:
 ValidateMemo = dict[tuple[str, str, str], tuple[Piece | None, tuple[Problem, ...]]]
 
 
+def validation_settings(config: HubConfig, static_files: list[str] | tuple[str, ...]) -> str:
+    """What validating a file depends on besides its bytes (see ValidateMemo)."""
+    return repr((config.timezone, config.language, config.base_path, sorted(static_files)))
+
+
+def validate_source(source: SourceFile, config: HubConfig, env: coercers.Env
+                    ) -> tuple[Piece | None, tuple[Problem, ...]]:
+    """One file → its piece with its route (None when invalid), and its problems."""
+    collected = Problems()
+    validated = validate_piece(source, env, config.language, collected)
+    if validated is not None:
+        validated = routes.with_route(validated, config.base_path)
+    return validated, tuple(collected)
+
+
 def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: bool = False,
              future: bool = False, memo: ValidateMemo | None = None) -> tuple[Hub, Problems]:
     """Validate every source into a piece and index them. `memo` (kept between builds by the
@@ -135,8 +189,7 @@ def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: b
     problems = Problems()
     problems.extend(sources.problems)
     env = coercers.Env(ZoneInfo(config.timezone), frozenset(sources.static_files))
-    settings = repr((config.timezone, config.language, config.base_path,
-                     sorted(sources.static_files)))
+    settings = validation_settings(config, sources.static_files)
     memo = memo if memo is not None else {}
     fresh: ValidateMemo = {}
     pieces: list[Piece] = []
@@ -145,11 +198,7 @@ def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: b
         key = (source.path, sources.digests.get(source.path, ""), settings)
         found = memo.get(key) if key[1] else None
         if found is None:
-            collected = Problems()
-            validated = validate_piece(source, env, config.language, collected)
-            if validated is not None:
-                validated = routes.with_route(validated, config.base_path)
-            found = (validated, tuple(collected))
+            found = validate_source(source, config, env)
         if key[1]:
             fresh[key] = found
         piece, seen = found

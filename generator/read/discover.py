@@ -210,6 +210,43 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources,
     memo.stats.update(stats)
 
 
+def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | None:
+    """A content file read again after the watcher saw it change, as read_content would read
+    it: its digest and parsed form, kept in `memo`. None when it is anything but a readable,
+    well-formed content file of a section (a full read then says what is wrong)."""
+    parts = rel.split("/")
+    if len(parts) != 3 or parts[0] != "content" or parts[1] not in SECTIONS:
+        return None
+    name = parts[2]
+    if not name.endswith(".md") or name in IGNORED_NAMES or is_temporary(name) \
+            or name.startswith("."):
+        return None
+    path = root / rel
+    ignored: list[Problem] = []
+    raw = _read_bytes(path, rel, root, ignored)
+    if raw is None:
+        return None
+    digest = digest_bytes(raw)
+    parsed = memo.parsed.get((rel, digest))
+    if parsed is None:
+        text = _decode(raw, rel, ignored)
+        slug, prefix = split_name(name[:-3])
+        if text is None or not SLUG.match(slug):
+            return None
+        parsed = parse(rel, parts[1], slug, prefix, text)
+    if isinstance(parsed, Problem):
+        return None
+    before = memo.stats.get(rel)
+    if before is not None and before[1] != digest:
+        memo.parsed.pop((rel, before[1]), None)
+        memo.used.discard((rel, before[1]))
+    memo.parsed[(rel, digest)] = parsed
+    memo.used.add((rel, digest))
+    with contextlib.suppress(OSError):
+        memo.stats[rel] = (_signature(os.lstat(path)), digest)
+    return digest, parsed
+
+
 def _signature(st: os.stat_result) -> tuple[int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 

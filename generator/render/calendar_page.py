@@ -47,16 +47,16 @@ def render(site: Site) -> Iterator[Output]:
         month["asks" if row.is_ask else "gives"] += 1  # type: ignore[operator]
     status = Status(plan.gives_per_ask, plan.ok, plan.breaches, plan.next_ask)
     yield pages._page(site, "calendar.html", "calendar/index.html", title_key="calendar",
-                      aggregate=True,
+                      aggregate=True, basis=(plan,),
                       section="calendar", url=hub.config.base_path + "calendar/", plan=status,
                       months=[months[k] for k in sorted(months)], today=today)
     window = [(row, balance) for row, balance in zip(plan.rows, plan.balance, strict=True)
               if row.date >= first]
     yield site.output("calendar.ics", ("calendar.ics", window, hub.now),
-                      lambda _: _ics(site, plan, first), aggregate=True)
+                      lambda _: _ics(site, plan, first), aggregate=True, basis=(plan,))
     scheduled = [p for p in hub.hidden if p.state == SCHEDULED]
     yield site.output(".foyer/schedule.json", ("schedule", scheduled, hub.now),
-                      lambda _: _schedule(site), aggregate=True)
+                      lambda _: _schedule(site))
 
 
 def _ics(site: Site, plan: give_first.Plan, first: dt.date) -> bytes:

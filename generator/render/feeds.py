@@ -73,22 +73,23 @@ def feed_specs(site: Site) -> list[tuple[str, str | None, Callable[[], list[Piec
     hub = site.hub
     words = site.theme.words.get(site.theme.language(hub.config.language), {})
 
-    def spec(folder: str, name: str | None, pieces: list[Piece]
+    def spec(folder: str, name: str | None, pieces: Callable[[], list[Piece]]
              ) -> tuple[str, str | None, Callable[[], list[Piece]]]:
-        return folder, name, lambda: feed_items(hub, pieces)
+        return folder, name, lambda: feed_items(hub, pieces())  # gathered only when rendered
 
-    specs = [spec("", None, [*hub.stories, *hub.newsletters, *hub.resources]),
-             spec("stories/", str(words.get("stories", "Stories")), list(hub.stories)),
+    specs = [spec("", None, lambda: [*hub.stories, *hub.newsletters, *hub.resources]),
+             spec("stories/", str(words.get("stories", "Stories")), lambda: list(hub.stories)),
              spec("newsletters/", str(words.get("newsletters", "Newsletter")),
-                  list(hub.newsletters))]
+                  lambda: list(hub.newsletters))]
     for tag in hub.tags:
-        feed_tag = [p for p in tag.pieces if p.sort_date is not None]
-        specs.append(spec(routes.tag_path(tag.slug), f"#{tag.name}", feed_tag))
+        specs.append(spec(routes.tag_path(tag.slug), f"#{tag.name}",
+                          lambda tag=tag: [p for p in tag.pieces if p.sort_date is not None]))
     for member in hub.members:
         if member.translation_of:
             continue
-        own = [*hub.stories_of(member.slug), *hub.resources_by(member.slug)]
-        specs.append(spec(routes.piece_path("members", member.slug), member.name, own))
+        specs.append(spec(routes.piece_path("members", member.slug), member.name,
+                          lambda slug=member.slug: [*hub.stories_of(slug),
+                                                    *hub.resources_by(slug)]))
     return specs
 
 

@@ -31,13 +31,14 @@ class Site:
     reuse: Reuse | None = None  # the last build's record, when outputs may be reused
 
     def output(self, path: str, inputs: Any, make: Callable[[Recorder | None], bytes], *,
-               aggregate: bool = False) -> Output:
+               aggregate: bool = False, basis: tuple[Any, ...] | None = None) -> Output:
         """The output at `path`, rendered by `make` unless the last build's bytes stand: its
         `inputs` (everything the renderer hands over) and the hub facts it read are unchanged.
-        `aggregate`: it sums up the whole hub in values that are not pieces (counts, rows)."""
+        `aggregate`: it sums up the whole hub in values that are not pieces (counts, rows);
+        `basis`: the objects those values come from (the same objects, the same values)."""
         if self.reuse is None:
             return Output(path, make(None))
-        data = self.reuse.output(path, inputs, make, aggregate=aggregate)
+        data = self.reuse.output(path, inputs, make, aggregate=aggregate, basis=basis)
         return Output(path, b"", reused=True) if data is None else Output(path, data)
 
     def untouched(self, path: str) -> Output | None:

@@ -24,37 +24,42 @@ def render(site: Site) -> Iterator[Output]:
     yield home(site)
     yield _page(site, "members.html", "members/index.html", title_key="members",
                 section="members", url=_url(hub, "members/"), members=hub.members)
+    # a piece's page: the last build's when untouched, before gathering what it shows
+    kept = site.untouched
     for member in hub.members:
-        yield _piece_page(site, "member.html", member, stories=hub.stories_of(member.slug),
-                          rituals=hub.rituals_hosted_by(member.slug),
-                          resources=hub.resources_by(member.slug))
+        yield kept(member.output) or _piece_page(
+            site, "member.html", member, stories=hub.stories_of(member.slug),
+            rituals=hub.rituals_hosted_by(member.slug), resources=hub.resources_by(member.slug))
     yield from story_listing(site)
     for story in hub.stories:
-        yield _piece_page(site, "story.html", story, authors=_members(hub, story.members))
+        yield kept(story.output) or _piece_page(
+            site, "story.html", story, authors=_members(hub, story.members))
     yield _page(site, "rituals.html", "rituals/index.html", title_key="rituals",
                 section="rituals", url=_url(hub, "rituals/"),
                 rituals=hub.listed(hub.rituals), upcoming=upcoming(hub, 10))
     for ritual in hub.rituals:
-        yield _piece_page(site, "ritual.html", ritual, hosts=_members(hub, ritual.hosts),
-                          dates=hub.next_dates.get(ritual.slug, ()))
+        yield kept(ritual.output) or _piece_page(
+            site, "ritual.html", ritual, hosts=_members(hub, ritual.hosts),
+            dates=hub.next_dates.get(ritual.slug, ()))
     yield _page(site, "resources.html", "resources/index.html", title_key="resources",
                 section="resources", url=_url(hub, "resources/"),
                 kinds=resource_kinds(hub))
     for resource in hub.resources:
-        yield _piece_page(site, "resource.html", resource,
-                          contributors=_members(hub, resource.contributed_by))
+        yield kept(resource.output) or _piece_page(
+            site, "resource.html", resource, contributors=_members(hub, resource.contributed_by))
     yield _page(site, "newsletters.html", "newsletters/index.html", title_key="newsletters",
                 section="newsletters", url=_url(hub, "newsletters/"),
                 years=newsletter_years(hub))
     for issue in hub.newsletters:
-        yield _piece_page(site, "newsletter.html", issue, features=_features(hub, issue))
+        yield kept(issue.output) or _piece_page(
+            site, "newsletter.html", issue, features=_features(hub, issue))
     yield _page(site, "tags.html", "tags/index.html", title_key="tags", section="tags",
                 url=_url(hub, "tags/"),
                 tags=[TagHead(t.slug, t.name, t.url, len(t.pieces)) for t in hub.tags])
     for tag in hub.tags:
         yield from tag_pages(site, tag)
     for page in hub.pages:
-        yield _piece_page(site, "page.html", page)
+        yield kept(page.output) or _piece_page(site, "page.html", page)
     yield contributors_page(site)
     if hub.config.search:
         yield _page(site, "search.html", "search/index.html", title_key="search",
@@ -112,28 +117,34 @@ def upcoming(hub: Hub, count: int) -> list[tuple[Any, Ritual]]:
     return merged[:count]
 
 
-def _pages(hub: Hub, folder: str, count: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(path, pager) of each page of a listing paginated by `pagination.per_page`."""
+def _pages(hub: Hub, folder: str, count: int) -> Iterator[tuple[str, int, int]]:
+    """(path, number, pages) of each page of a listing paginated by `pagination.per_page`."""
     pages = max(1, math.ceil(count / hub.config.per_page))
     for number in range(1, pages + 1):
-        yield routes.listing_path(folder, number), {
-            "number": number, "count": pages,
-            "previous": _url(hub, routes.listing_path(folder, number - 1))
-            if number > 1 else None,
-            "next": _url(hub, routes.listing_path(folder, number + 1))
-            if number < pages else None,
-        }
+        yield routes.listing_path(folder, number), number, pages
+
+
+def _pager(hub: Hub, folder: str, number: int, pages: int) -> dict[str, Any]:
+    return {
+        "number": number, "count": pages,
+        "previous": _url(hub, routes.listing_path(folder, number - 1)) if number > 1 else None,
+        "next": _url(hub, routes.listing_path(folder, number + 1)) if number < pages else None,
+    }
 
 
 def story_listing(site: Site) -> Iterator[Output]:
     hub = site.hub
     stories = hub.listed(hub.stories)
     per_page = hub.config.per_page
-    for path, pager in _pages(hub, "stories", len(stories)):
-        number = pager["number"]
+    for path, number, pages in _pages(hub, "stories", len(stories)):
+        kept = site.untouched(path + "index.html")
+        if kept is not None:
+            yield kept
+            continue
         yield _page(site, "stories.html", path + "index.html", title_key="stories",
                     section="stories", url=_url(hub, path),
-                    stories=stories[(number - 1) * per_page: number * per_page], pager=pager)
+                    stories=stories[(number - 1) * per_page: number * per_page],
+                    pager=_pager(hub, "stories", number, pages))
 
 
 @dataclass(frozen=True)
@@ -153,18 +164,18 @@ def tag_pages(site: Site, tag: Tag) -> Iterator[Output]:
     head = TagHead(tag.slug, tag.name, tag.url, len(tag.pieces))
     per_page = hub.config.per_page
     ordered: list[Piece] = []
-    for path, pager in _pages(hub, routes.tag_path(tag.slug).rstrip("/"), len(tag.pieces)):
+    folder = routes.tag_path(tag.slug).rstrip("/")
+    for path, number, pages in _pages(hub, folder, len(tag.pieces)):
         kept = site.untouched(path + "index.html")
         if kept is not None:
             yield kept
             continue
         if not ordered:
             ordered = [p for _, group in _group_by_section(tag.pieces) for p in group]
-        number = pager["number"]
         chunk = ordered[(number - 1) * per_page: number * per_page]
         yield _page(site, "tag.html", path + "index.html", title=tag.name, section="tags",
                     url=_url(hub, path), tag=head, groups=_group_by_section(chunk),
-                    pager=pager)
+                    pager=_pager(hub, folder, number, pages))
 
 
 def resource_kinds(hub: Hub) -> list[tuple[str, list[Resource]]]:
@@ -200,9 +211,6 @@ def _group_by_section(pieces: Iterable[Piece]) -> list[tuple[str, list[Piece]]]:
 
 
 def _piece_page(site: Site, template: str, piece: Piece, **extra: Any) -> Output:
-    same = site.untouched(piece.output)
-    if same is not None:
-        return same
     body = site.bodies.get(piece.key)
     return _page(
         site, template, piece.output, title=getattr(piece, "title", piece.slug),
@@ -229,14 +237,17 @@ def _git_facts(site: Site, piece: Piece) -> dict[str, Any]:
 
 def _page(site: Site, template: str, output: str, *, url: str, title: str | None = None,
           title_key: str | None = None, section: str = "", lang: str | None = None,
-          description: str | None = None, aggregate: bool = False, **extra: Any) -> Output:
+          description: str | None = None, aggregate: bool = False,
+          basis: tuple[Any, ...] | None = None, **extra: Any) -> Output:
     hub = site.hub
     menu = [p for p in hub.pages if p.menu is not None and not p.translation_of]
     inputs = (template, url, title, title_key, section, lang, description, menu,
               join_url(hub), extra)
-    return site.output(output, inputs, aggregate=aggregate, make=lambda recorder: _render(
-        site, recorder, template, url=url, title=title, title_key=title_key, section=section,
-        lang=lang, description=description, menu=menu, extra=extra))
+    return site.output(output, inputs, aggregate=aggregate, basis=basis,
+                       make=lambda recorder: _render(
+                           site, recorder, template, url=url, title=title, title_key=title_key,
+                           section=section, lang=lang, description=description, menu=menu,
+                           extra=extra))
 
 
 def _render(site: Site, recorder: Any, template: str, *, url: str, title: str | None,

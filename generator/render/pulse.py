@@ -70,7 +70,7 @@ def table(ident: str, months: list[str], series: dict[str, dict[str, int]],
 
 def render(site: Site) -> Iterator[Output]:
     # counts by month of the hub's structure (dates, intents, people) and git: an edit of content
-    # alone leaves it as it was (see reuse.CONTENT_FIELDS)
+    # alone leaves it as it was (see model/structure.py)
     kept = site.untouched("pulse/index.html")
     if kept is not None:
         yield kept

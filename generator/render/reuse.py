@@ -22,6 +22,7 @@ from markupsafe import Markup
 from generator.model.entries import Piece
 from generator.model.hub import Hub
 from generator.model.identity import ByIdentity
+from generator.model.structure import structure_of
 from generator.render.markdown import Body
 
 EVERYTHING = "*"
@@ -48,32 +49,21 @@ class Record:
     entries: dict[str, Entry] = field(default_factory=dict)
     pieces: dict[str, tuple[Any, str]] = field(default_factory=dict)  # key → (structure, digest)
     facts: dict[str, str] = field(default_factory=dict)  # hub-wide facts → digest
-    # key → (piece, body) objects of that build, to know an unchanged piece by identity
-    objects: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False)
+    # the pieces and bodies of that build, to know unchanged ones by identity
+    order: tuple[Any, ...] | None = field(default=None, repr=False)
+    bodies: Mapping[str, Any] | None = field(default=None, repr=False)
+    # the objects an aggregate output was made from (Site.output's `basis`)
+    bases: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["objects"] = {}  # identities mean nothing in another process
-        return state
+        # identities mean nothing in another process
+        return {**self.__dict__, "order": None, "bodies": None, "bases": {}}
 
 
 def _h(*parts: str) -> str:
     joined = "\x1f".join(parts).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(joined, digest_size=16).hexdigest()
 
-
-# Fields whose change leaves the hub's structure alone: which pieces are listed where, in which
-# order, under which tags and people, with which dates. Changing only these, an output that does
-# not show the piece cannot change. Every other field is structure.
-CONTENT_FIELDS = {
-    "Piece": {"body", "body_line", "lines"},
-    "Member": {"role", "location", "pronouns", "avatar", "links", "interests"},
-    "Story": {"title", "summary", "image"},
-    "Ritual": {"summary", "where", "loop"},
-    "Resource": {"summary", "link"},
-    "Newsletter": {"title", "summary"},
-    "Page": set(),
-}
 
 # A piece's digest and structure, and its digest with its body, kept by identity across builds
 # of one process (`foyer serve` keeps the unchanged pieces as they were).
@@ -83,13 +73,7 @@ _BODIES: ByIdentity[str] = ByIdentity()
 
 def _known(piece: Piece) -> tuple[str, tuple[Any, ...]]:
     return _PIECES.get((piece,), lambda: (_h(type(piece).__name__, repr(piece)),
-                                          _structure(piece)))
-
-
-def _structure(piece: Piece) -> tuple[Any, ...]:
-    content = CONTENT_FIELDS["Piece"] | CONTENT_FIELDS.get(type(piece).__name__, set())
-    return (type(piece).__name__, *((f.name, getattr(piece, f.name))
-                                    for f in dataclasses.fields(piece) if f.name not in content))
+                                          structure_of(piece)))
 
 
 def piece_digest(piece: Piece) -> str:
@@ -266,9 +250,10 @@ class Reuse:
     """Decides, output by output, whether the last build's bytes can stand.
 
     When the change since the last build leaves the hub's structure alone (the same pieces, in
-    the same places: only content fields edited, see CONTENT_FIELDS), an output that depends on
+    the same places: only content fields edited, see model/structure.py), an output that depends on
     none of the changed pieces and facts is reused without being fingerprinted again; the few
-    outputs that sum up the whole hub (`aggregate`) are always fingerprinted. Any other change
+    outputs that sum up the whole hub (`aggregate`) are fingerprinted unless they are made from
+    the very objects they were made from last time (their `basis`). Any other change
     fingerprints every output.
     """
 
@@ -281,20 +266,10 @@ class Reuse:
         self.have = have  # does the last build's output still exist?
         self.record = Record(settings)
         self.changed: set[str] | None = None  # set: the fast path holds
-        before = previous.pieces if previous is not None else {}
-        objects = previous.objects if previous is not None else {}
-        pieces: dict[str, tuple[Any, str]] = {}
-        now_objects: dict[str, tuple[Any, Any]] = {}
-        for p in (*hub.pieces, *hub.hidden):
-            key = p.key
-            body = bodies.get(key)
-            now_objects[key] = (p, body)
-            old = objects.get(key)
-            if old is not None and old[0] is p and old[1] is body and key in before:
-                pieces[key] = before[key]
-            else:
-                pieces[key] = (structure(p), self.facts.piece(p))
-        self.record.objects = now_objects
+        self.affected: set[str] = set()  # then: the outputs that depend on a changed key
+        order = (*hub.pieces, *hub.hidden)
+        pieces = self._pieces(hub, order, bodies, previous)
+        self.record.order, self.record.bodies = order, bodies
         facts = {"now": repr(hub.now), "#members": self.facts.fact("#members"),
                  "#next_dates": self.facts.fact("#next_dates"),
                  "contributions": repr(hub.contributions)}
@@ -303,29 +278,69 @@ class Reuse:
         if old is not None and old.pieces.keys() == pieces.keys() and \
                 old.facts["now"] == facts["now"] and \
                 old.facts["contributions"] == facts["contributions"] and \
-                all(old.pieces[k][0] == v[0] for k, v in pieces.items()):
-            self.changed = {k for k, v in pieces.items() if old.pieces[k][1] != v[1]}
+                all(old.pieces[k][0] == v[0] for k, v in pieces.items()
+                    if old.pieces[k] is not v):
+            self.changed = {k for k, v in pieces.items()
+                            if old.pieces[k] is not v and old.pieces[k][1] != v[1]}
             self.changed |= {k for k, v in facts.items() if old.facts.get(k) != v}
             if self.changed:
                 self.changed.add(EVERYTHING)
+                changed = self.changed
+                self.affected = {path for path, entry in old.entries.items()
+                                 if not entry.deps.isdisjoint(changed)}
+
+    def _pieces(self, hub: Hub, order: tuple[Any, ...], bodies: Mapping[str, Body],
+                previous: Record | None) -> dict[str, tuple[Any, str]]:
+        """key → (structure, digest) of every piece: the last build's where the piece and its
+        body are the very objects they were (compared position by position when the pieces
+        keep their keys and order, as after an edit in `foyer serve`)."""
+        before = previous.pieces if previous is not None else {}
+        last = previous.order if previous is not None else None
+        last_bodies = previous.bodies if previous is not None else None
+        if last is not None and last_bodies is not None and len(last) == len(order) \
+                and last_bodies.keys() == bodies.keys():
+            pairs = [(a, b) for a, b in zip(last, order, strict=True) if a is not b]
+            if all(a.key == b.key for a, b in pairs):
+                fresh = {b.key: b for _, b in pairs}
+                for (key, a), b in zip(last_bodies.items(), bodies.values(), strict=True):
+                    if a is not b:
+                        fresh[key] = hub.by_key[key]
+                pieces = dict(before)
+                for key, piece in fresh.items():
+                    pieces[key] = (structure(piece), self.facts.piece(piece))
+                return pieces
+        last_by_key = {p.key: p for p in last} if last is not None else {}
+        pieces = {}
+        for p in order:
+            key = p.key
+            if last_by_key.get(key) is p and key in before and last_bodies is not None \
+                    and last_bodies.get(key) is bodies.get(key):
+                pieces[key] = before[key]
+            else:
+                pieces[key] = (structure(p), self.facts.piece(p))
+        return pieces
 
     def untouched(self, path: str) -> bool:
         """True (and the last entry kept) when the change since the last build leaves
         the hub's structure alone and touches nothing this output depends on: its renderer can
         skip even gathering its inputs."""
-        if self.changed is None or self.previous is None:
+        if self.changed is None or path in self.affected:
             return False
-        old = self.previous.entries.get(path)
-        if old is None or not old.deps.isdisjoint(self.changed) or not self.have(path):
+        old = self.previous.entries.get(path)  # type: ignore[union-attr]
+        if old is None or not self.have(path):
             return False
         self.record.entries[path] = old
         return True
 
     def output(self, path: str, inputs: Any, make: Callable[[Recorder], bytes], *,
-               aggregate: bool = False) -> bytes | None:
+               aggregate: bool = False, basis: tuple[Any, ...] | None = None) -> bytes | None:
         """The new bytes of `path`, or None when the last build's bytes stand."""
         if not aggregate and self.untouched(path):
             return None
+        if basis is not None:
+            self.record.bases[path] = basis
+            if aggregate and self._same_basis(path, basis):
+                return None
         old = self.previous.entries.get(path) if self.previous else None
         fp, deps = self.facts.digest(inputs)
         if (old is not None and old.fp == fp and self.have(path)
@@ -338,3 +353,19 @@ class Reuse:
         self.record.entries[path] = Entry(fp, reads, self.facts.reads_fp(reads),
                                           deps=frozenset(deps | set(reads)))
         return data
+
+    def _same_basis(self, path: str, basis: tuple[Any, ...]) -> bool:
+        """An aggregate output made from the very objects it was made from last time (in one
+        process), when the hub's structure, the clock and the settings are the same and none of
+        the pieces it shows changed, is the same."""
+        if self.changed is None or path in self.affected:
+            return False
+        assert self.previous is not None
+        last = self.previous.bases.get(path)
+        old = self.previous.entries.get(path)
+        if last is None or old is None or len(last) != len(basis) \
+                or not all(a is b for a, b in zip(last, basis, strict=True)) \
+                or not self.have(path):
+            return False
+        self.record.entries[path] = old
+        return True

@@ -10,7 +10,7 @@ from generator.render.outputs import Output, Site
 
 def render(site: Site) -> Iterator[Output]:
     # URLs and dates are the hub's structure: an edit of content alone leaves both files as
-    # they were (see reuse.CONTENT_FIELDS)
+    # they were (see model/structure.py)
     kept = [site.untouched("sitemap.xml"), site.untouched("robots.txt")]
     if all(kept):
         yield from (o for o in kept if o is not None)
