@@ -446,10 +446,21 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     reading, validating and rendering again what did not change, and unchanged outputs are
     hard-linked from the previous site; the result is the same bytes either way."""
     from generator import cache as build_cache
+    from generator import uptodate
 
     started = time.perf_counter()
     out = out if out is not None else root / "site"
     unsafe = check_target(out, root)
+    options = {"now": now.isoformat() if now is not None else None, "drafts": drafts,
+               "future": future, "strict": strict, "link_check": link_check,
+               "require_git": require_git, "out": str(out.resolve())}
+    if cache and unsafe is None and now is not None:  # a moving clock is a change
+        done = uptodate.check(root, out, options)
+        if done is not None:  # the site is this build's already
+            return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
+                               files=done["files"], seconds=time.perf_counter() - started,
+                               problems=uptodate.problems_of(done), rendered=0)
+    inputs = uptodate.snapshot(root, []) if cache else {}  # before anything is read
     saved = build_cache.load(root, out) if cache and unsafe is None else None
     memo = saved.memo if saved is not None else Memo()
     hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git,
@@ -482,10 +493,15 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             finish = search_index.index if hub.config.search else None
             written = [o for o in outputs if not o.reused]
             old_index = out / search_index.SUBDIR
-            if finish is not None and not any(o.path.endswith(".html") for o in written) \
-                    and memo.record is not None and old_index.is_dir():
+            same_index = not any(o.path.endswith(".html") for o in written) \
+                and memo.record is not None and old_index.is_dir()
+            if finish is not None and same_index:
                 finish = lambda new: link_tree(old_index, new / search_index.SUBDIR)  # noqa: E731
-            files = writer.finish(static, finish, static_seen=static_seen)
+            unchanged = None  # nothing to write: the site on disk is this build's already
+            if memo.record is not None and (finish is None or same_index):
+                unchanged = writer.keep(memo.record.entries, static, static_seen)
+            files = unchanged if unchanged is not None else writer.finish(
+                static, finish, static_seen=static_seen)
     except (WriteError, search_index.SearchError) as exc:
         raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
     if cache:
@@ -502,6 +518,16 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             kept, {p: links[p] for p in rendered.record.entries if p in links}, static_seen,
             digest=saved.digest if saved is not None else ""), changed=changed)
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    return BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
-                       files=files, seconds=time.perf_counter() - started,
-                       problems=problems.sorted(), rendered=len(written))
+    result = BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
+                         files=files, seconds=time.perf_counter() - started,
+                         problems=problems.sorted(), rendered=len(written))
+    if cache and now is not None:
+        folders = theme_folders(hub.config)
+        uptodate.add_folders(inputs, folders)
+        uptodate.record(root, out, options, inputs, folders,
+                        [o.path for o in outputs] + list(static_seen),
+                        {"pieces": result.pieces, "pages": pages, "files": files},
+                        result.problems)
+    else:
+        uptodate.forget(root, out)
+    return result

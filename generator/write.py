@@ -11,7 +11,7 @@ import ctypes.util
 import errno
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from generator.render.outputs import Output
@@ -69,12 +69,15 @@ def link_tree(source: Path, dest: Path) -> None:
 class SiteWriter:
     """A new site folder beside `out`, written output by output as they are rendered (nothing is
     kept in memory), then swapped in whole by `finish`, or removed by `abort` (the previous site
-    stays untouched). Outputs marked `reused` are hard-linked from the site in `out`."""
+    stays untouched). Outputs marked `reused` are hard-linked from the site in `out`; as long as
+    every output is reused, nothing is written yet: when none changed, `keep` leaves the site
+    in `out` as it is (it is already this build's)."""
 
     def __init__(self, out: Path):
         self.out = out.resolve()
         self.new = self.out.parent / f".{self.out.name}.foyer-new-{os.getpid()}"
         self.count = 0
+        self.pending: list[str] = []  # reused outputs, before the folder is made
         self.made: set[str] = set()
         self.written: set[str] = set()
         self.started = False
@@ -92,29 +95,52 @@ class SiteWriter:
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
         self.made = {self._new}
+        for path in self.pending:
+            self._put(path, None)
+        self.pending = []
 
     def add(self, output: Output) -> None:
-        if not self.started:
-            self._start()
         if not _safe_relative(output.path):
             raise WriteError(f"refusing to write outside the site: {output.path!r}")
         if output.path in self.written:
             raise WriteError(f"two outputs for {output.path}")
         self.written.add(output.path)
-        target = os.path.join(self._new, output.path)  # strings: 17,000 outputs at 10,000 stories
+        self.count += 1
+        if not self.started and output.reused:
+            self.pending.append(output.path)
+            return
+        if not self.started:
+            self._start()
+        self._put(output.path, None if output.reused else output.data)
+
+    def keep(self, paths: Iterable[str], static: Iterable[tuple[Path, str]],
+             static_seen: dict[str, tuple[int, int]]) -> int | None:
+        """When every output was reused, they are the last build's `paths` and the static
+        files are unchanged: the files of the site in `out`, which stays as it is. Else None
+        (then `finish`)."""
+        if self.started or not self.out.is_dir() or set(self.pending) != set(paths) \
+                or not (self.out / MARKER).is_dir():
+            return None
+        static = list(static)
+        if not static_unchanged(static, self.out, static_seen):
+            return None
+        return self.count + len(static_seen)
+
+    def _put(self, path: str, data: bytes | None) -> None:
+        """One output into the new folder: `data`, or the last build's file (None)."""
+        target = os.path.join(self._new, path)  # strings: 17,000 outputs at 10,000 stories
         try:
             parent = os.path.dirname(target)
             if parent not in self.made:
                 os.makedirs(parent, exist_ok=True)
                 self.made.add(parent)
-            if output.reused:
-                link_or_copy(os.path.join(self._out, output.path), target)
+            if data is None:
+                link_or_copy(os.path.join(self._out, path), target)
             else:
                 with open(target, "wb") as f:
-                    f.write(output.data)
+                    f.write(data)
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
-        self.count += 1
 
     def finish(self, static: Iterable[tuple[Path, str]],
                finish: Callable[[Path], None] | None = None, *,
@@ -166,31 +192,45 @@ def _write_error(exc: OSError, out: Path) -> WriteError:
                       "the previous site is untouched")
 
 
-def _copy_tree(source: Path, dest: Path, prefix: str, out: Path,
-               known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
-    count = 0
+def _static_files(source: Path, prefix: str
+                  ) -> Iterator[tuple[Path, str, tuple[int, int]]]:
+    """(file, its path in the site, its (size, mtime_ns)) of each static file under `source`."""
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         rel = Path(dirpath).relative_to(source)
-        target_dir = dest / rel
-        target_dir.mkdir(parents=True, exist_ok=True)
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(("~", ".swp")):
                 continue
             path = Path(dirpath) / name
             if path.is_symlink() and not path.resolve().is_relative_to(source.resolve()):
                 continue  # reported by the reader; never published
-            site_path = (Path(prefix) / rel / name).as_posix()
             st = path.stat()
-            signature = (st.st_size, st.st_mtime_ns)
-            old = out / site_path
-            if known.get(site_path) == signature and old.is_file():
-                link_or_copy(old, target_dir / name)
-            else:
-                shutil.copyfile(path, target_dir / name)
-            seen[site_path] = signature
-            count += 1
+            yield path, (Path(prefix) / rel / name).as_posix(), (st.st_size, st.st_mtime_ns)
+
+
+def _copy_tree(source: Path, dest: Path, prefix: str, out: Path,
+               known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
+    count = 0
+    dest.mkdir(parents=True, exist_ok=True)
+    for path, site_path, signature in _static_files(source, prefix):
+        target = dest / Path(site_path).relative_to(prefix) if prefix else dest / site_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = out / site_path
+        if known.get(site_path) == signature and old.is_file():
+            link_or_copy(old, target)
+        else:
+            shutil.copyfile(path, target)
+        seen[site_path] = signature
+        count += 1
     return count
+
+
+def static_unchanged(static: Iterable[tuple[Path, str]], out: Path,
+                     known: dict[str, tuple[int, int]]) -> bool:
+    """Every static file is in `out` as `known` recorded it (same size and mtime), and no other."""
+    seen = {site_path: signature for source, prefix in static
+            for _, site_path, signature in _static_files(source, prefix)}
+    return seen == known and all((out / site_path).is_file() for site_path in seen)
 
 
 def _swap(new: Path, out: Path) -> None:

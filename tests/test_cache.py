@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import cache
+from generator import cache, uptodate
 from generator.build import build
 from tests.conftest import EXAMPLE_NOW, ROOT
 
@@ -47,12 +47,23 @@ def test_parallel_serial_cold_and_warm_builds_are_identical(
     cold = build(hub, now=EXAMPLE_NOW, out=out)
     assert cold.rendered > 0 and _tree(out) == expected
     inodes = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    uptodate.forget(hub, out)  # not told the site is up to date (test_uptodate.py): the cache
     warm = build(hub, now=EXAMPLE_NOW, out=out)
     assert warm.rendered == 0  # nothing rendered again
     assert _tree(out) == expected
-    # and no page written: every output is the previous site's file, hard-linked
+    # and no page written: every output is the previous site's file
     pages = [p for p in out.rglob("*.html") if "pagefind" not in p.parts]
     assert pages and all(p.stat().st_ino == inodes[p] for p in pages)
+    # an edit, then its undoing: the site is written again, the unchanged pages hard-linked
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    text = story.read_text("utf-8")
+    story.write_text(text + "\nUne ligne.\n", "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    story.write_text(text, "utf-8")
+    again = build(hub, now=EXAMPLE_NOW, out=out)
+    assert 0 < again.rendered < 40 and _tree(out) == expected
+    home = out / "members/index.html"
+    assert home.stat().st_ino == inodes[home]  # carried over by a hard link, not written
 
 
 def test_an_edit_after_a_warm_build_equals_a_clean_build(hub: Path, tmp_path: Path) -> None:

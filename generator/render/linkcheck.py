@@ -83,9 +83,17 @@ def check_facts(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]],
                 ignore_prefixes: tuple[str, ...] = ()) -> list[Problem]:
     """Broken links and anchors, from every page's links and ids and every feed's targets."""
     problems: list[Problem] = []
+    # most links are the same on many pages (menus, cards, tags): a link that does not depend on
+    # the page holding it (a root-relative path, no #anchor) is checked once
+    known: dict[str, str | None] = {}
     for path, found in sorted(pages.items()):
         for line, link in found.links:
-            problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
+            same_anywhere = link.startswith("/") and "#" not in link
+            problem = known.get(link, "") if same_anywhere else ""
+            if problem == "":
+                problem = _check(path, link, files, pages, base_path, site_host, ignore_prefixes)
+                if same_anywhere:
+                    known[link] = problem
             if problem:
                 problems.append(Problem(f"site/{path}", line, problem,
                                         "fix the link in the content, or the page it points to"))

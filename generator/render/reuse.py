@@ -22,6 +22,7 @@ from markupsafe import Markup
 from generator.model.entries import Piece
 from generator.model.hub import Hub
 from generator.model.identity import ByIdentity
+from generator.model.occurrences import Occurrence
 from generator.model.structure import structure_of
 from generator.render.markdown import Body
 
@@ -141,6 +142,8 @@ class Facts:
             out.append("s:" + value)
         elif kind in _SCALARS:
             out.append(kind.__name__ + ":" + repr(value))
+            if kind is dt.datetime and value == self.hub.now:
+                self._deps.add("now")  # the build's clock (an empty feed's date, DTSTAMP)
         elif isinstance(value, Piece):
             out.append("P" + self.piece(value))
             self._deps.add(value.key)
@@ -169,6 +172,8 @@ class Facts:
                 self._walk(item, out, depth + 1)
             out.append("]")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if kind is Occurrence:
+                self._deps.add("#next_dates")  # dates that move with the clock
             out.append(kind.__name__ + "(")
             for f in dataclasses.fields(value):
                 out.append(f.name)
@@ -276,7 +281,6 @@ class Reuse:
         self.record.pieces, self.record.facts = pieces, facts
         old = self.previous
         if old is not None and old.pieces.keys() == pieces.keys() and \
-                old.facts["now"] == facts["now"] and \
                 old.facts["contributions"] == facts["contributions"] and \
                 all(old.pieces[k][0] == v[0] for k, v in pieces.items()
                     if old.pieces[k] is not v):
@@ -358,7 +362,7 @@ class Reuse:
         """An aggregate output made from the very objects it was made from last time (in one
         process), when the hub's structure, the clock and the settings are the same and none of
         the pieces it shows changed, is the same."""
-        if self.changed is None or path in self.affected:
+        if self.changed is None or path in self.affected or "now" in self.changed:
             return False
         assert self.previous is not None
         last = self.previous.bases.get(path)
