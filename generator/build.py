@@ -24,7 +24,7 @@ from generator.read.git import read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
-from generator.write import SiteWriter, WriteError, check_target, link_tree
+from generator.write import SiteWriter, Spare, WriteError, check_target, link_tree
 
 
 @dataclass(frozen=True)
@@ -203,8 +203,8 @@ class BodyMemo:
     last: _LastBodies | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        # identities mean nothing in another process
-        return {**self.__dict__, "objects": {}, "last": None}
+        # ids mean nothing in another process (`last` holds objects, pickled with the rest)
+        return {**self.__dict__, "objects": {}}
 
 
 @dataclass
@@ -395,7 +395,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
                 feeds[output.path] = linkcheck.feed_targets(output.data)
             if sink is not None:
                 sink(output)
-                output = Output(output.path, b"", output.reused)
+                output = Output(output.path, b"", output.reused, output.born)
             outputs.append(output)
     if link_check:
         extra = set(hub.static_files)
@@ -460,9 +460,11 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
                                problems=uptodate.problems_of(done), rendered=0)
+    taken = time.time_ns()
     inputs = uptodate.snapshot(root, []) if cache else {}  # before anything is read
     saved = build_cache.load(root, out) if cache and unsafe is None else None
     memo = saved.memo if saved is not None else Memo()
+    memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
     hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git,
                          memo=memo)
     if unsafe:
@@ -476,9 +478,15 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         return found if found is not None else linkcheck.page_links((out / path).read_bytes())
 
     static_seen = dict(saved.static) if saved is not None else {}
+    old_static = dict(static_seen)
     out_dir = str(out)
+    # the site this build replaces is kept aside (when the cache knows what it holds), and the
+    # next build brings it up to date instead of making every folder again
+    spare = saved.spare if saved is not None and memo.record is not None else None
+    keep_as = build_cache.spare_path(root, out) if cache and memo.record is not None else None
     try:
-        with SiteWriter(out) as writer:  # removes its new folder unless it swaps it in
+        with SiteWriter(out, spare=spare, keep_as=keep_as) as writer:  # removes its new folder
+            # unless it swaps it in
             rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
                               have=lambda path: os.path.isfile(os.path.join(out_dir, path)),
                               known_links=known_links, bodies_memo=memo.bodies,
@@ -501,13 +509,17 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             if memo.record is not None and (finish is None or same_index):
                 unchanged = writer.keep(memo.record.entries, static, static_seen)
             files = unchanged if unchanged is not None else writer.finish(
-                static, finish, static_seen=static_seen)
+                static, finish, static_seen=static_seen, owned=search_index.SUBDIR)
     except (WriteError, search_index.SearchError) as exc:
         raise BuildFailed([Problem(str(out), 0, str(exc))]) from exc
     if cache:
+        kept_spare = saved.spare if saved is not None and unchanged is not None else None
+        if writer.kept is not None and memo.record is not None:
+            kept_spare = Spare(str(keep_as), writer.kept,
+                               {p: e.born for p, e in memo.record.entries.items()}, old_static)
         changed = (saved is None or bool(written) or memo.record is None
                    or rendered.record.entries.keys() != memo.record.entries.keys()
-                   or static_seen != saved.static)
+                   or static_seen != saved.static or writer.kept is not None)
         memo.record = rendered.record
         for output in written:
             links.pop(output.path, None)  # its links are new: known only if checked now
@@ -516,7 +528,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
                     record=rendered.record)
         build_cache.save(root, out, build_cache.Saved(
             kept, {p: links[p] for p in rendered.record.entries if p in links}, static_seen,
-            digest=saved.digest if saved is not None else ""), changed=changed)
+            digest=saved.digest if saved is not None else "", spare=kept_spare), changed=changed)
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     result = BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
                          files=files, seconds=time.perf_counter() - started,
@@ -524,7 +536,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     if cache and now is not None:
         folders = theme_folders(hub.config)
         uptodate.add_folders(inputs, folders)
-        uptodate.record(root, out, options, inputs, folders,
+        uptodate.record(root, out, options, inputs, taken, folders,
                         [o.path for o in outputs] + list(static_seen),
                         {"pieces": result.pieces, "pages": pages, "files": files},
                         result.problems)

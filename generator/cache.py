@@ -37,6 +37,7 @@ class Saved:
     links: dict[str, Any]  # page → its links and ids, for the link check of reused pages
     static: dict[str, tuple[int, int]]  # static file in the site → (size, mtime_ns) of its source
     digest: str = ""  # of the payload it was read from: unchanged means no need to write it
+    spare: Any = None  # generator.write.Spare: the site before the current one, kept aside
 
 
 def _key() -> bytes | None:
@@ -68,6 +69,11 @@ def _stamp() -> bytes:
 def path_for(root: Path, out: Path) -> Path:
     name = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
     return root / FOLDER / f"build-{name}.bin"
+
+
+def spare_path(root: Path, out: Path) -> Path:
+    """Where the site a build replaces is kept, to be brought up to date by the next one."""
+    return path_for(root, out).with_suffix(".spare")
 
 
 def site_signature(out: Path) -> tuple[int, int]:

@@ -120,16 +120,21 @@ def problems_of(result: dict[str, Any]) -> list[Problem]:
 
 
 def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Signature],
-           folders: list[Path], outputs: list[str], result: dict[str, Any],
+           taken: int, folders: list[Path], outputs: list[str], result: dict[str, Any],
            problems: list[Problem]) -> None:
-    """Note the build that just wrote `out` from `inputs` (its snapshot taken before it read
-    anything: a file changed during the build makes the next one build)."""
+    """Note the build that just wrote `out` from `inputs` (its snapshot, taken at `taken` ns
+    before it read anything: a file changed during the build makes the next one build). No
+    note when a file had changed less than RACY_NS before: a second write within the same tick
+    of the file system's clock could leave its stat as it was."""
     from generator.cache import _key, site_signature_or_none
+    from generator.read.discover import RACY_NS
 
     key = _key()
     path = _note_path(root, out)
     signature = site_signature_or_none(out)
-    if key is None or signature is None:
+    racy = any(s and taken - max(s[1], s[2]) < RACY_NS for s in inputs.values())
+    if key is None or signature is None or racy:
+        forget(root, out)
         return
     note = {"options": options_key(options), "site": list(signature),
             "folders": [str(f) for f in folders], "inputs": inputs, "outputs": outputs,

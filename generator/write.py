@@ -12,6 +12,7 @@ import errno
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.render.outputs import Output
@@ -66,18 +67,42 @@ def link_tree(source: Path, dest: Path) -> None:
             link_or_copy(Path(dirpath) / name, here / name)
 
 
+@dataclass
+class Spare:
+    """The site before the current one, kept aside to be brought up to date and swapped in next
+    time instead of making every folder again: where it is and what it holds."""
+
+    path: str
+    ident: tuple[int, int, int]  # st_dev, st_ino, st_mtime_ns of its folder when it was kept
+    born: dict[str, str]  # output → the build that made its bytes
+    static: dict[str, tuple[int, int]]  # static file → (size, mtime_ns) of its source then
+
+
+def _ident(path: str | Path) -> tuple[int, int, int]:
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns)
+
+
 class SiteWriter:
     """A new site folder beside `out`, written output by output as they are rendered (nothing is
     kept in memory), then swapped in whole by `finish`, or removed by `abort` (the previous site
     stays untouched). Outputs marked `reused` are hard-linked from the site in `out`; as long as
     every output is reused, nothing is written yet: when none changed, `keep` leaves the site
-    in `out` as it is (it is already this build's)."""
+    in `out` as it is (it is already this build's).
 
-    def __init__(self, out: Path):
+    With a `spare` (the site before the current one, see Spare), the new folder is the spare
+    brought up to date: only the files whose bytes differ from what it holds are replaced. With
+    `keep_as`, the site it replaces is kept there (`kept` then says so) instead of removed."""
+
+    def __init__(self, out: Path, *, spare: Spare | None = None, keep_as: Path | None = None):
         self.out = out.resolve()
+        self.spare = spare
+        self.reusing: Spare | None = None  # the spare, once taken as the new folder
+        self.keep_as = keep_as
+        self.kept: tuple[int, int, int] | None = None
         self.new = self.out.parent / f".{self.out.name}.foyer-new-{os.getpid()}"
         self.count = 0
-        self.pending: list[str] = []  # reused outputs, before the folder is made
+        self.pending: list[tuple[str, str]] = []  # reused outputs before the folder is made
         self.made: set[str] = set()
         self.written: set[str] = set()
         self.started = False
@@ -91,13 +116,34 @@ class SiteWriter:
             _remove_stale(self.out)
             if self.new.exists():
                 shutil.rmtree(self.new)
-            self.new.mkdir()
+            if self._take_spare():
+                self.reusing = self.spare
+            else:
+                self.new.mkdir()
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
         self.made = {self._new}
-        for path in self.pending:
-            self._put(path, None)
+        if self.reusing is not None:
+            self.made |= {os.path.dirname(os.path.join(self._new, p)) for p in self.reusing.born}
+        for path, born in self.pending:
+            self._put(path, None, born)
         self.pending = []
+
+    def _take_spare(self) -> bool:
+        """Move the spare in as the new folder, if it is still what it was kept as, on the same
+        file system. A killed build leaves it as a '-new-' folder: removed as stale next time."""
+        spare = self.spare
+        if spare is None:
+            return False
+        try:
+            if _ident(spare.path) != spare.ident or \
+                    spare.ident[0] != os.stat(self.out.parent).st_dev:
+                shutil.rmtree(spare.path, ignore_errors=True)
+                return False
+            os.rename(spare.path, self.new)
+        except OSError:
+            return False
+        return True
 
     def add(self, output: Output) -> None:
         if not _safe_relative(output.path):
@@ -107,18 +153,18 @@ class SiteWriter:
         self.written.add(output.path)
         self.count += 1
         if not self.started and output.reused:
-            self.pending.append(output.path)
+            self.pending.append((output.path, output.born))
             return
         if not self.started:
             self._start()
-        self._put(output.path, None if output.reused else output.data)
+        self._put(output.path, None if output.reused else output.data, output.born)
 
     def keep(self, paths: Iterable[str], static: Iterable[tuple[Path, str]],
              static_seen: dict[str, tuple[int, int]]) -> int | None:
         """When every output was reused, they are the last build's `paths` and the static
         files are unchanged: the files of the site in `out`, which stays as it is. Else None
         (then `finish`)."""
-        if self.started or not self.out.is_dir() or set(self.pending) != set(paths) \
+        if self.started or not self.out.is_dir() or {p for p, _ in self.pending} != set(paths) \
                 or not (self.out / MARKER).is_dir():
             return None
         static = list(static)
@@ -126,44 +172,69 @@ class SiteWriter:
             return None
         return self.count + len(static_seen)
 
-    def _put(self, path: str, data: bytes | None) -> None:
-        """One output into the new folder: `data`, or the last build's file (None)."""
+    def _put(self, path: str, data: bytes | None, born: str) -> None:
+        """One output into the new folder: `data`, or the last build's file (None). In a spare,
+        a file that holds these bytes already (made by the same build) stays; any other is
+        removed first: it may be a hard link to a file of the live site."""
         target = os.path.join(self._new, path)  # strings: 17,000 outputs at 10,000 stories
         try:
             parent = os.path.dirname(target)
+            if self.reusing is not None:
+                if born and self.reusing.born.get(path) == born:
+                    return
+                _clear(target, self._new)
             if parent not in self.made:
                 os.makedirs(parent, exist_ok=True)
                 self.made.add(parent)
-            if data is None:
-                link_or_copy(os.path.join(self._out, path), target)
-            else:
-                with open(target, "wb") as f:
-                    f.write(data)
+            try:
+                self._write(path, target, data)
+            except FileNotFoundError:
+                if self.reusing is None:
+                    raise
+                os.makedirs(parent, exist_ok=True)  # a spare's folder was cleared on the way
+                self._write(path, target, data)
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
 
+    def _write(self, path: str, target: str, data: bytes | None) -> None:
+        if data is None:
+            link_or_copy(os.path.join(self._out, path), target)
+        else:
+            with open(target, "wb") as f:
+                f.write(data)
+
     def finish(self, static: Iterable[tuple[Path, str]],
                finish: Callable[[Path], None] | None = None, *,
-               static_seen: dict[str, tuple[int, int]] | None = None) -> int:
+               static_seen: dict[str, tuple[int, int]] | None = None,
+               owned: str | None = None) -> int:
         """Copy static files (hard-linking those whose source has the (size, mtime) that
         `static_seen` recorded; it is updated), run `finish` on the folder (e.g. the search
-        indexer), swap it with `out`. Returns files written."""
+        indexer, which writes the folder `owned` whole), swap it with `out`. Returns files
+        written."""
         if not self.started:
             self._start()
         try:
             seen: dict[str, tuple[int, int]] = {}
+            spare = self.reusing
             for source, prefix in static:
                 self.count += _copy_tree(source, self.new / prefix if prefix else self.new,
-                                         prefix, self.out, static_seen or {}, seen)
+                                         prefix, self.out, static_seen or {}, seen,
+                                         spare.static if spare is not None else None)
+            if spare is not None:
+                self._drop([p for p in spare.born if p not in self.written]
+                           + [p for p in spare.static if p not in seen])
+                if owned:
+                    shutil.rmtree(self.new / owned, ignore_errors=True)
             if static_seen is not None:
                 static_seen.clear()
                 static_seen.update(seen)
             if finish is not None:
                 finish(self.new)
             (self.new / MARKER).mkdir(exist_ok=True)
-            (self.new / MARKER / "README").write_bytes(MARKER_TEXT)
+            if not (self.new / MARKER / "README").is_file():
+                (self.new / MARKER / "README").write_bytes(MARKER_TEXT)
             _fsync_dir(self.new)
-            _swap(self.new, self.out)
+            self.kept = _swap(self.new, self.out, self.keep_as)
         except OSError as exc:
             self.abort()
             raise _write_error(exc, self.out) from exc
@@ -171,6 +242,22 @@ class SiteWriter:
             self.abort()
             raise
         return self.count
+
+    def _drop(self, paths: list[str]) -> None:
+        """Remove files of the spare this build does not have, and the folders they leave
+        empty."""
+        parents: set[str] = set()
+        for path in paths:
+            target = os.path.join(self._new, path)
+            _clear(target, self._new)
+            parents.add(os.path.dirname(target))
+        for parent in sorted(parents, key=len, reverse=True):
+            while parent != self._new and parent.startswith(self._new):
+                try:
+                    os.rmdir(parent)
+                except OSError:
+                    break  # not empty
+                parent = os.path.dirname(parent)
 
     def abort(self) -> None:
         if self.started:
@@ -209,20 +296,50 @@ def _static_files(source: Path, prefix: str
 
 
 def _copy_tree(source: Path, dest: Path, prefix: str, out: Path,
-               known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]]) -> int:
+               known: dict[str, tuple[int, int]], seen: dict[str, tuple[int, int]],
+               spare: dict[str, tuple[int, int]] | None = None) -> int:
+    """Static files into `dest`: hard links to the previous site's when their source is as
+    `known` recorded, else copies. `spare`: `dest` is a spare holding files as recorded there
+    (kept when the same, removed first when not: they may be links to the live site's)."""
     count = 0
     dest.mkdir(parents=True, exist_ok=True)
+    new = str(dest)
     for path, site_path, signature in _static_files(source, prefix):
         target = dest / Path(site_path).relative_to(prefix) if prefix else dest / site_path
+        seen[site_path] = signature
+        count += 1
+        if spare is not None:
+            if spare.get(site_path) == signature and target.is_file():
+                continue
+            _clear(str(target), new)
         target.parent.mkdir(parents=True, exist_ok=True)
         old = out / site_path
         if known.get(site_path) == signature and old.is_file():
             link_or_copy(old, target)
         else:
             shutil.copyfile(path, target)
-        seen[site_path] = signature
-        count += 1
     return count
+
+
+def _clear(target: str, top: str) -> None:
+    """Nothing at `target` (a file, or a folder where a file goes now), and no file where one
+    of its folders goes, below `top`."""
+    try:
+        os.unlink(target)
+        return
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(target)
+        return
+    except NotADirectoryError:
+        pass
+    parent = os.path.dirname(target)
+    while parent.startswith(top) and parent != top:
+        if os.path.isfile(parent) or os.path.islink(parent):
+            os.unlink(parent)
+            return
+        parent = os.path.dirname(parent)
 
 
 def static_unchanged(static: Iterable[tuple[Path, str]], out: Path,
@@ -233,17 +350,31 @@ def static_unchanged(static: Iterable[tuple[Path, str]], out: Path,
     return seen == known and all((out / site_path).is_file() for site_path in seen)
 
 
-def _swap(new: Path, out: Path) -> None:
+def _swap(new: Path, out: Path, keep_as: Path | None = None) -> tuple[int, int, int] | None:
+    """Put `new` in place of `out`. The replaced site is removed, or kept at `keep_as` (its
+    identity returned: see Spare)."""
     if not out.exists():
         os.rename(new, out)
-        return
+        return None
     if _exchange(new, out):
-        shutil.rmtree(new)  # now holds the previous site
-        return
+        return _keep(new, keep_as)  # `new` now holds the previous site
     old = out.parent / f".{out.name}.foyer-old-{os.getpid()}"
     os.rename(out, old)
     os.rename(new, out)
-    shutil.rmtree(old, ignore_errors=True)
+    return _keep(old, keep_as)
+
+
+def _keep(previous: Path, keep_as: Path | None) -> tuple[int, int, int] | None:
+    if keep_as is not None:
+        try:
+            if keep_as.exists():
+                shutil.rmtree(keep_as)
+            os.rename(previous, keep_as)
+            return _ident(keep_as)
+        except OSError:
+            pass  # another file system: not kept
+    shutil.rmtree(previous, ignore_errors=True)
+    return None
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -83,6 +83,43 @@ def test_an_edit_after_a_warm_build_equals_a_clean_build(hub: Path, tmp_path: Pa
     assert "Un petit test" in (out / "stories/les-tests-pour-les-humains/index.html").read_text()
 
 
+def test_builds_that_bring_the_spare_site_up_to_date_equal_clean_builds(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site a build replaces is kept aside and brought up to date by the next build (only
+    the files that differ are replaced). Its files may be hard links to the live site's: after a
+    sequence of edits, additions, removals and a static file change, every site is the one a
+    clean build gives, and the live site was never written through."""
+    out = tmp_path / "site"
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    text = story.read_text("utf-8")
+    steps = [
+        lambda: story.write_text(text.replace("Un test", "Un petit test", 1), "utf-8"),
+        lambda: (hub / "content/stories/2026-02-28-nouvelle.md").write_text(
+            "---\ntitle: Nouvelle\ndate: 2026-02-28\nmembers: [amina-diallo]\n"
+            "tags: [Entraide]\n---\nBonjour.\n", "utf-8"),
+        lambda: story.write_text(text, "utf-8"),
+        lambda: (hub / "static/robots-extra.txt").write_text("User-agent: *\n", "utf-8"),
+        lambda: (hub / "content/stories/2026-02-28-nouvelle.md").unlink(),
+        lambda: story.write_text(text + "\nEncore.\n", "utf-8"),
+    ]
+    from generator import write
+
+    taken: list[bool] = []
+    take = write.SiteWriter._take_spare
+    monkeypatch.setattr(write.SiteWriter, "_take_spare",
+                        lambda self: taken.append(take(self)) or taken[-1])
+    build(hub, now=EXAMPLE_NOW, out=out)
+    for number, step in enumerate(steps):
+        step()
+        built = build(hub, now=EXAMPLE_NOW, out=out)
+        clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / f"clean{number}", cache=False)
+        assert _tree(out) == _tree(clean.out), f"step {number}"
+        assert built.rendered < clean.files
+    assert cache.spare_path(hub, out).is_dir()  # kept aside for the next build
+    assert taken.count(True) >= len(steps) - 1  # every build but the first two used it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 def _damage(path: Path, how: str) -> None:
     raw = path.read_bytes()
     if how == "flipped byte":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,7 @@ def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for folder in ("content", "static"):
         shutil.copytree(ROOT / folder, root / folder)
     (root / "content/members/sans-bio.md").write_text("---\nname: Sans Bio\n---\n", "utf-8")
+    time.sleep(1.1)  # files changed within the last second are never trusted (RACY_NS)
     return root
 
 
@@ -98,6 +100,17 @@ def test_a_moving_clock_always_builds(hub: Path, tmp_path: Path,
     build(hub, now=None, out=out)
     monkeypatch.setattr(uptodate, "check", lambda *_: pytest.fail("asked without --now"))
     build(hub, now=None, out=out)
+
+
+def test_a_file_saved_just_before_the_build_is_never_trusted(hub: Path, tmp_path: Path) -> None:
+    """Saved within the file system clock's tick, a second save could keep the stat: no note."""
+    out = tmp_path / "site"
+    (hub / STORY).write_text((hub / STORY).read_text("utf-8") + "\nDe plus.\n", "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    assert not list((hub / ".foyer-cache").glob("*.up"))
+    time.sleep(1.1)
+    build(hub, now=EXAMPLE_NOW, out=out)
+    assert list((hub / ".foyer-cache").glob("*.up"))
 
 
 def test_a_build_without_the_cache_forgets_the_note(hub: Path, tmp_path: Path) -> None:

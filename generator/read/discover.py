@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", ".keep", "desktop.ini"}
+RACY_NS = 1_000_000_000  # a file's stat is trusted once it is older than this
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 
 
 def is_temporary(name: str) -> bool:
@@ -41,11 +44,12 @@ class Calendar:
 @dataclass
 class ReadMemo:
     """What the last reads found, for the next build to skip work: content digest by file (and
-    the file's stat, trusted only when `trust_stat`: in `foyer serve`, where the watcher sees every
-    save), and each parsed file by (path, content digest)."""
+    the file's stat, trusted when `trust_stat`: a file whose size, modification time, inode and
+    change time are as they were is not read again; see _signature), and each parsed file by
+    (path, content digest)."""
 
     trust_stat: bool = False
-    stats: dict[str, tuple[tuple[int, int, int], str]] = field(default_factory=dict)
+    stats: dict[str, tuple[Stat | None, str]] = field(default_factory=dict)
     parsed: dict[tuple[str, str], SourceFile | Problem] = field(default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
     # With trust_stat: the files changed since the last read, as the watcher saw them; None when
@@ -155,7 +159,7 @@ def read_content(root: Path, memo: ReadMemo | None = None) -> Sources:
 
 def _read_section(root: Path, folder: Path, section: str, sources: Sources,
                   memo: ReadMemo) -> None:
-    stats: dict[str, tuple[tuple[int, int, int], str]] = {}
+    stats: dict[str, tuple[Stat | None, str]] = {}
     top = str(folder)
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
@@ -247,11 +251,16 @@ def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | N
     return digest, parsed
 
 
-def _signature(st: os.stat_result) -> tuple[int, int, int]:
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
+def _signature(st: os.stat_result) -> Stat | None:
+    """What tells an unchanged file: no tool restores a change time (cp -p, rsync -t and tar
+    restore the modification time only). None for a file changed less than RACY_NS ago: a second
+    write within the clock's tick could leave all four as they are (git's "racy" files)."""
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def _known(path: str, rel: str, memo: ReadMemo) -> tuple[tuple[int, int, int], str] | None:
+def _known(path: str, rel: str, memo: ReadMemo) -> tuple[Stat | None, str] | None:
     """The file's last digest when its stat is unchanged and stats are trusted (or, when the
     watcher names every changed path, when it is not among them)."""
     if not memo.trust_stat or rel not in memo.stats:
@@ -263,7 +272,7 @@ def _known(path: str, rel: str, memo: ReadMemo) -> tuple[tuple[int, int, int], s
         now = _signature(os.lstat(path))
     except OSError:
         return None
-    return seen if now == seen[0] else None
+    return seen if now is not None and now == seen[0] else None
 
 
 def _add(sources: Sources, rel: str, digest: str, parsed: SourceFile | Problem) -> None:

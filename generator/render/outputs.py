@@ -18,6 +18,7 @@ class Output:
     path: str  # relative to the site root, posix
     data: bytes
     reused: bool = False  # the last build's bytes stand (data is then empty)
+    born: str = ""  # the build that rendered these bytes (reuse.Record.build)
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,14 @@ class Site:
         if self.reuse is None:
             return Output(path, make(None))
         data = self.reuse.output(path, inputs, make, aggregate=aggregate, basis=basis)
-        return Output(path, b"", reused=True) if data is None else Output(path, data)
+        born = self.reuse.record.entries[path].born
+        return Output(path, b"", True, born) if data is None else Output(path, data, False, born)
 
     def untouched(self, path: str) -> Output | None:
         """The last build's output at `path` when nothing it depends on changed (see
         Reuse.untouched): a renderer may call this before gathering the output's inputs."""
         if self.reuse is not None and self.reuse.untouched(path):
-            return Output(path, b"", reused=True)
+            return Output(path, b"", True, self.reuse.record.entries[path].born)
         return None
 
     def hub_for(self, recorder: Recorder | None) -> Any:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,7 @@ class Entry:
     deps: frozenset[str] = frozenset()  # every piece and fact in its inputs and reads
     links: tuple[tuple[int, str], ...] | None = None  # (line, link) of an HTML page, for checks
     ids: frozenset[str] | None = None
+    born: str = ""  # the build that rendered these bytes (Record.build)
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Record:
 
     settings: str
     entries: dict[str, Entry] = field(default_factory=dict)
+    # this build, unique across builds: an output's bytes are known by the build that made them
+    build: str = field(default_factory=lambda: os.urandom(8).hex())
     pieces: dict[str, tuple[Any, str]] = field(default_factory=dict)  # key → (structure, digest)
     facts: dict[str, str] = field(default_factory=dict)  # hub-wide facts → digest
     # the pieces and bodies of that build, to know unchanged ones by identity
@@ -57,8 +61,10 @@ class Record:
     bases: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        # identities mean nothing in another process
-        return {**self.__dict__, "order": None, "bodies": None, "bases": {}}
+        # `order` and `bodies` are pickled with the validated pieces and rendered bodies they
+        # hold (generator/cache.py): identity survives, and the next build compares by it.
+        # The bases (give-first plans) would weigh more than fingerprinting the calendar again.
+        return {**self.__dict__, "bases": {}}
 
 
 def _h(*parts: str) -> str:
@@ -355,7 +361,8 @@ class Reuse:
         data = make(recorder)
         reads = tuple(recorder.reads)
         self.record.entries[path] = Entry(fp, reads, self.facts.reads_fp(reads),
-                                          deps=frozenset(deps | set(reads)))
+                                          deps=frozenset(deps | set(reads)),
+                                          born=self.record.build)
         return data
 
     def _same_basis(self, path: str, basis: tuple[Any, ...]) -> bool:
