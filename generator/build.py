@@ -460,7 +460,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
                                problems=uptodate.problems_of(done), rendered=0)
-    taken = time.time_ns()
+    taken = uptodate.clock(root) if cache else 0
     inputs = uptodate.snapshot(root, []) if cache else {}  # before anything is read
     saved = build_cache.load(root, out) if cache and unsafe is None else None
     memo = saved.memo if saved is not None else Memo()

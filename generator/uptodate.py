@@ -22,6 +22,7 @@ import hmac
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -119,20 +120,35 @@ def problems_of(result: dict[str, Any]) -> list[Problem]:
     return [Problem(*p) for p in result["problems"]]
 
 
+def clock(root: Path) -> int:
+    """The file system's own time, as it stamps files (its clock and its granularity): the
+    time of a file touched now in .foyer-cache/."""
+    from generator.cache import FOLDER
+
+    stamp = root / FOLDER / ".clock"
+    try:
+        stamp.parent.mkdir(exist_ok=True)
+        stamp.touch()
+        os.utime(stamp)
+        return stamp.stat().st_mtime_ns
+    except OSError:
+        return time.time_ns()
+
+
 def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Signature],
            taken: int, folders: list[Path], outputs: list[str], result: dict[str, Any],
            problems: list[Problem]) -> None:
-    """Note the build that just wrote `out` from `inputs` (its snapshot, taken at `taken` ns
-    before it read anything: a file changed during the build makes the next one build). No
-    note when a file had changed less than RACY_NS before: a second write within the same tick
-    of the file system's clock could leave its stat as it was."""
+    """Note the build that just wrote `out` from `inputs` (its snapshot, taken at the file
+    system's time `taken`, before it read anything: a file changed during the build makes the
+    next one build). No note when a file was stamped at or after `taken`: a second write in
+    the same tick of the file system's clock could leave its stat as it was (git's "racy"
+    files)."""
     from generator.cache import _key, site_signature_or_none
-    from generator.read.discover import RACY_NS
 
     key = _key()
     path = _note_path(root, out)
     signature = site_signature_or_none(out)
-    racy = any(s and taken - max(s[1], s[2]) < RACY_NS for s in inputs.values())
+    racy = any(s and max(s[1], s[2]) >= taken for s in inputs.values())
     if key is None or signature is None or racy:
         forget(root, out)
         return
