@@ -386,7 +386,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     feeds: dict[str, tuple[str, ...]] = {}
     for renderer in registry():
         for output in renderer(site):
-            problems.extend(feedcheck.check_output(output))
+            if not output.reused:
+                problems.extend(feedcheck.check_output(output))
             if link_check and linkcheck.is_page(output.path):
                 links[output.path] = known_links(output.path) \
                     if output.reused and known_links is not None \

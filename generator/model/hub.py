@@ -120,7 +120,9 @@ class Hub:
         so nothing is sorted or grouped again."""
         swap = {id(old): new for old, new in pairs}
 
-        def sw(seq: tuple[Any, ...]) -> tuple[Any, ...]:
+        def sw(seq: tuple[Any, ...]) -> tuple[Any, ...]:  # the same tuple when none is in it
+            if not any(id(p) in swap for p in seq):
+                return seq
             return tuple(swap.get(id(p), p) for p in seq)
 
         slugs = {coercers.tag_slug(t) for _, new in pairs for t in getattr(new, "tags", ())}
@@ -139,6 +141,9 @@ class Hub:
             self, members=sw(self.members), stories=sw(self.stories), rituals=sw(self.rituals),
             resources=sw(self.resources), newsletters=sw(self.newsletters), pages=sw(self.pages),
             hidden=sw(self.hidden), tags=tags, by_key=by_key, translations=translations)
+        sources = self.__dict__.get("by_source")
+        if sources is not None:
+            patched.__dict__["by_source"] = {**sources, **{n.source: n for _, n in pairs}}
         index = self.__dict__.get("_by_member")
         if index is not None:  # patched too, where the swapped pieces are listed
             people = {slug for _, new in pairs for attr in ("members", "hosts", "contributed_by")

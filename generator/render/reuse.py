@@ -59,12 +59,16 @@ class Record:
     bodies: Mapping[str, Any] | None = field(default=None, repr=False)
     # the objects an aggregate output was made from (Site.output's `basis`)
     bases: dict[str, tuple[Any, ...]] = field(default_factory=dict, repr=False)
+    # dep → the outputs that depend on it; or, until asked, the record this one was derived
+    # from (same outputs) and the outputs rendered again since (see Reuse._affected)
+    index: dict[str, frozenset[str]] | None = field(default=None, repr=False)
+    base: tuple[Record, list[str]] | None = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # `order` and `bodies` are pickled with the validated pieces and rendered bodies they
         # hold (generator/cache.py): identity survives, and the next build compares by it.
         # The bases (give-first plans) would weigh more than fingerprinting the calendar again.
-        return {**self.__dict__, "bases": {}}
+        return {**self.__dict__, "bases": {}, "index": None, "base": None}
 
 
 def _h(*parts: str) -> str:
@@ -76,6 +80,7 @@ def _h(*parts: str) -> str:
 # of one process (`foyer serve` keeps the unchanged pieces as they were).
 _PIECES: ByIdentity[tuple[str, tuple[Any, ...]]] = ByIdentity()
 _BODIES: ByIdentity[str] = ByIdentity()
+_FACTS: ByIdentity[str] = ByIdentity(limit=64)
 
 
 def _known(piece: Piece) -> tuple[str, tuple[Any, ...]]:
@@ -119,10 +124,12 @@ class Facts:
         if key == EVERYTHING:
             found = _h(repr(hub.now), *(self.piece(p) for p in (*hub.pieces, *hub.hidden)),
                        repr(hub.planned), repr(hub.contributions), repr(hub.next_dates))
-        elif key == "#members":
-            found = _h(*(self.piece(m) for m in hub.members))
+        elif key == "#members":  # both kept by identity: a patched hub keeps them when it can
+            found = _FACTS.get((hub.members,), lambda: _h(
+                *(self.piece(m) for m in hub.members)), key)
         elif key == "#next_dates":
-            found = _h(repr(sorted(hub.next_dates.items())))
+            found = _FACTS.get((hub.next_dates,), lambda: _h(
+                repr(sorted(hub.next_dates.items()))), key)
         elif key.startswith("#tag:"):
             found = hub.tag_name(key[5:]) or "\x00"
         else:
@@ -257,6 +264,31 @@ class HubView:
         return getattr(self._hub, name)
 
 
+def _index(record: Record) -> dict[str, frozenset[str]]:
+    """dep → the outputs of `record` that depend on it: made once, then derived from the last
+    record's for the few outputs rendered again (the others are the very same entries)."""
+    if record.index is None and record.base is not None:
+        parent, fresh = record.base
+        index = dict(_index(parent))
+        for path in fresh:
+            before, after = parent.entries.get(path), record.entries.get(path)
+            if before is not None:
+                for dep in before.deps:
+                    index[dep] = index[dep] - {path}
+            if after is not None:
+                for dep in after.deps:
+                    index[dep] = index.get(dep, frozenset()) | {path}
+        record.index = index
+    elif record.index is None:
+        found: dict[str, set[str]] = {}
+        for path, entry in record.entries.items():
+            for dep in entry.deps:
+                found.setdefault(dep, set()).add(path)
+        record.index = {dep: frozenset(paths) for dep, paths in found.items()}
+    record.base = None  # the parent's memory is not held longer
+    return record.index
+
+
 class Reuse:
     """Decides, output by output, whether the last build's bytes can stand.
 
@@ -295,9 +327,10 @@ class Reuse:
             self.changed |= {k for k, v in facts.items() if old.facts.get(k) != v}
             if self.changed:
                 self.changed.add(EVERYTHING)
-                changed = self.changed
-                self.affected = {path for path, entry in old.entries.items()
-                                 if not entry.deps.isdisjoint(changed)}
+                index = _index(old)
+                self.affected = set().union(*(index.get(k, ()) for k in self.changed))
+            self.fresh: list[str] = []  # outputs rendered again: the next build's index
+            self.record.base = (old, self.fresh)
 
     def _pieces(self, hub: Hub, order: tuple[Any, ...], bodies: Mapping[str, Body],
                 previous: Record | None) -> dict[str, tuple[Any, str]]:
@@ -334,13 +367,17 @@ class Reuse:
         """True (and the last entry kept) when the change since the last build leaves
         the hub's structure alone and touches nothing this output depends on: its renderer can
         skip even gathering its inputs."""
+        return self.kept(path) is not None
+
+    def kept(self, path: str) -> str | None:
+        """untouched(), giving the build that made the kept bytes (None: not kept)."""
         if self.changed is None or path in self.affected:
-            return False
+            return None
         old = self.previous.entries.get(path)  # type: ignore[union-attr]
         if old is None or not self.have(path):
-            return False
+            return None
         self.record.entries[path] = old
-        return True
+        return old.born
 
     def output(self, path: str, inputs: Any, make: Callable[[Recorder], bytes], *,
                aggregate: bool = False, basis: tuple[Any, ...] | None = None) -> bytes | None:
@@ -359,6 +396,8 @@ class Reuse:
             return None
         recorder = Recorder()
         data = make(recorder)
+        if self.changed is not None:
+            self.fresh.append(path)
         reads = tuple(recorder.reads)
         self.record.entries[path] = Entry(fp, reads, self.facts.reads_fp(reads),
                                           deps=frozenset(deps | set(reads)),
