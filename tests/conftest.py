@@ -62,16 +62,19 @@ def make_hub(tmp_path: Path):
     return make
 
 
-@pytest.fixture(scope="session")
-def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the example hub (hub.yaml, content/, static/) that tests may build."""
-    target = tmp_path_factory.mktemp("example") / "hub"
+def copy_example(target: Path) -> Path:
+    """A copy of the example hub (hub.yaml, content/, static/) at `target`, to edit and build."""
     target.mkdir()
     shutil.copy2(ROOT / "hub.yaml", target / "hub.yaml")
-    for folder in ("content", "static", "themes"):
-        if (ROOT / folder).is_dir() and folder != "themes":
-            shutil.copytree(ROOT / folder, target / folder)
+    for folder in ("content", "static"):
+        shutil.copytree(ROOT / folder, target / folder)
     return target
+
+
+@pytest.fixture(scope="session")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the example hub that tests may build (not edit: it is shared)."""
+    return copy_example(tmp_path_factory.mktemp("example") / "hub")
 
 
 @pytest.fixture(scope="session")

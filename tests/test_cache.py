@@ -14,7 +14,7 @@ import pytest
 from generator import build as build_module
 from generator import cache, uptodate
 from generator.build import build
-from tests.conftest import EXAMPLE_NOW, ROOT
+from tests.conftest import EXAMPLE_NOW, copy_example
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -28,12 +28,7 @@ def _tree(site: Path) -> dict[str, bytes]:
 @pytest.fixture
 def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # this test's signing key
-    root = tmp_path / "hub"
-    root.mkdir()
-    shutil.copy2(ROOT / "hub.yaml", root / "hub.yaml")
-    for folder in ("content", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
+    return copy_example(tmp_path / "hub")
 
 
 def test_parallel_serial_cold_and_warm_builds_are_identical(
@@ -117,6 +112,42 @@ def test_builds_that_bring_the_spare_site_up_to_date_equal_clean_builds(
         assert built.rendered < clean.files
     assert cache.spare_path(hub, out).is_dir()  # kept aside for the next build
     assert taken.count(True) >= len(steps) - 1  # every build but the first two used it
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_write_failing_while_the_spare_is_brought_up_to_date_loses_nothing(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spare is moved in as the new folder before it is touched: a failure half-way leaves
+    the live site as it was, and the next build is a right one."""
+    from generator import write
+    from generator.problems import BuildFailed
+
+    out = tmp_path / "site"
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    text = story.read_text("utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    story.write_text(text + "\nUn.\n", "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)  # the site before it is kept aside now
+    before = _tree(out)
+    story.write_text(text + "\nDeux.\n", "utf-8")
+    put = write.SiteWriter._put
+    calls: list[str] = []
+
+    def failing(self: write.SiteWriter, path: str, data: bytes | None, born: str) -> None:
+        calls.append(path)
+        if self.reusing is not None and len(calls) > 3:
+            raise write.WriteError("the disk is full")
+        put(self, path, data, born)
+
+    monkeypatch.setattr(write.SiteWriter, "_put", failing)
+    with pytest.raises((BuildFailed, write.WriteError)):
+        build(hub, now=EXAMPLE_NOW, out=out)
+    assert _tree(out) == before
+    monkeypatch.setattr(write.SiteWriter, "_put", put)
+    build(hub, now=EXAMPLE_NOW, out=out)
+    clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", cache=False)
+    assert _tree(out) == _tree(clean.out) and "Deux." in _tree(out)[
+        "stories/les-tests-pour-les-humains/index.html"].decode()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import os
 import random
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.serve import Site
-from tests.conftest import EXAMPLE_NOW, ROOT
+from tests.conftest import EXAMPLE_NOW, copy_example
 
 Edit = Callable[[Path, random.Random], str]
 
@@ -182,11 +181,7 @@ SEEDS = [int(s) for s in os.environ.get("FOYER_SEEDS", "1 2").split()]  # FOYER_
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, seed: int) -> None:
-    root = tmp_path / "hub"
-    root.mkdir()
-    shutil.copy2(ROOT / "hub.yaml", root / "hub.yaml")
-    for folder in ("content", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
+    root = copy_example(tmp_path / "hub")
     rng = random.Random(seed)
     live = Site(root, now=EXAMPLE_NOW, drafts=False, future=False)
     assert live.rebuild() == []
@@ -224,11 +219,7 @@ def test_incremental_rebuilds_equal_full_builds(tmp_path: Path, seed: int) -> No
 
 
 def test_one_story_edit_renders_few_outputs(tmp_path: Path) -> None:
-    root = tmp_path / "hub"
-    root.mkdir()
-    shutil.copy2(ROOT / "hub.yaml", root / "hub.yaml")
-    for folder in ("content", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
+    root = copy_example(tmp_path / "hub")
     live = Site(root, now=EXAMPLE_NOW, drafts=False, future=False)
     live.rebuild()
     total = len(live.files)

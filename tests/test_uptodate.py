@@ -14,7 +14,7 @@ import pytest
 
 from generator import uptodate
 from generator.build import build
-from tests.conftest import EXAMPLE_NOW, ROOT
+from tests.conftest import EXAMPLE_NOW, ROOT, copy_example
 
 STORY = "content/stories/2026-05-16-les-tests-pour-les-humains.md"
 
@@ -22,11 +22,7 @@ STORY = "content/stories/2026-05-16-les-tests-pour-les-humains.md"
 @pytest.fixture
 def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # this test's signing key
-    root = tmp_path / "hub"
-    root.mkdir()
-    shutil.copy2(ROOT / "hub.yaml", root / "hub.yaml")
-    for folder in ("content", "static"):
-        shutil.copytree(ROOT / folder, root / folder)
+    root = copy_example(tmp_path / "hub")
     (root / "content/members/sans-bio.md").write_text("---\nname: Sans Bio\n---\n", "utf-8")
     time.sleep(0.05)  # a tick of the file system's clock after the files were written
     return root
