@@ -151,6 +151,36 @@ def test_a_write_failing_while_the_spare_is_brought_up_to_date_loses_nothing(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_a_warm_build_finds_the_broken_links_a_clean_build_finds(hub: Path,
+                                                                  tmp_path: Path) -> None:
+    """Only the pages rendered again have their links checked again, when the site's files and
+    those pages' anchors are the last build's; else every page is: a page that was not
+    rendered again still breaks when what it links to goes."""
+    from generator.problems import BuildFailed
+
+    out = tmp_path / "site"
+    linking = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    other = hub / "content/stories/2025-08-23-accessibilite-pour-debutants.md"
+    lone = hub / "content/stories/2026-02-28-seule.md"
+    lone.write_text("---\ntitle: Seule\ndate: 2026-02-28\nmembers: [amina-diallo]\n"
+                    "tags: [Étiquette seule]\n---\nBonjour.\n", "utf-8")
+    linking.write_text(linking.read_text("utf-8") + "\nVoir [le tag](/tags/etiquette-seule/).\n",
+                       "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    other.write_text(other.read_text("utf-8") + "\nVoir [ailleurs](/nulle-part/).\n", "utf-8")
+    with pytest.raises(BuildFailed) as failed:  # a page rendered again
+        build(hub, now=EXAMPLE_NOW, out=out)
+    assert "broken link '/nulle-part/'" in str(failed.value.problems[0])
+    other.write_text(other.read_text("utf-8").replace("/nulle-part/", "/stories/"), "utf-8")
+    assert build(hub, now=EXAMPLE_NOW, out=out).rendered > 0
+    lone.unlink()  # the tag page goes: the linking page is not rendered again, but it breaks
+    with pytest.raises(BuildFailed) as failed:
+        build(hub, now=EXAMPLE_NOW, out=out)
+    assert any("broken link '/tags/etiquette-seule/'" in str(p) and
+               str(p).startswith("content/stories/2026-05-16-les-tests-pour-les-humains.md:")
+               for p in failed.value.problems)
+
+
 def _damage(path: Path, how: str) -> None:
     raw = path.read_bytes()
     if how == "flipped byte":

@@ -4,6 +4,7 @@ written file or an id. External links are not fetched."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Container
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from posixpath import dirname, join, normpath
@@ -80,13 +81,17 @@ def is_xml_feed(path: str) -> bool:
 
 def check_facts(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]],
                 files: set[str], base_path: str, site_host: str,
-                ignore_prefixes: tuple[str, ...] = ()) -> list[Problem]:
-    """Broken links and anchors, from every page's links and ids and every feed's targets."""
+                ignore_prefixes: tuple[str, ...] = (),
+                only: Container[str] | None = None) -> list[Problem]:
+    """Broken links and anchors, from every page's links and ids (or only those of the pages
+    `only` names) and every feed's targets."""
     problems: list[Problem] = []
     # most links are the same on many pages (menus, cards, tags): a link that does not depend on
     # the page holding it (a root-relative path, no #anchor) is checked once
     known: dict[str, str | None] = {}
     for path, found in sorted(pages.items()):
+        if only is not None and path not in only:
+            continue
         for line, link in found.links:
             same_anywhere = link.startswith("/") and "#" not in link
             problem = known.get(link, "") if same_anywhere else ""
