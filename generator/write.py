@@ -180,7 +180,7 @@ class SiteWriter:
         try:
             parent = os.path.dirname(target)
             if self.reusing is not None:
-                if born and self.reusing.born.get(path) == born:
+                if born and self.reusing.born.get(path) == born and os.path.isfile(target):
                     return
                 _clear(target, self._new)
             if parent not in self.made:
@@ -220,9 +220,9 @@ class SiteWriter:
                 self.count += _copy_tree(source, self.new / prefix if prefix else self.new,
                                          prefix, self.out, static_seen or {}, seen,
                                          spare.static if spare is not None else None)
-            if spare is not None:
-                self._drop([p for p in spare.born if p not in self.written]
-                           + [p for p in spare.static if p not in seen])
+            if spare is not None:  # what the spare holds and this build does not
+                self._drop([p for p in (*spare.born, *spare.static)
+                            if p not in self.written and p not in seen])
                 if owned:
                     shutil.rmtree(self.new / owned, ignore_errors=True)
             if static_seen is not None:

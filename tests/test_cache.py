@@ -111,6 +111,12 @@ def test_builds_that_bring_the_spare_site_up_to_date_equal_clean_builds(
         assert _tree(out) == _tree(clean.out), f"step {number}"
         assert built.rendered < clean.files
     assert cache.spare_path(hub, out).is_dir()  # kept aside for the next build
+    # a file gone from the spare (somebody cleaned up by hand) is written again
+    (cache.spare_path(hub, out) / "members/index.html").unlink()
+    story.write_text(text + "\nEncore une fois.\n", "utf-8")
+    build(hub, now=EXAMPLE_NOW, out=out)
+    assert _tree(out) == _tree(build(hub, now=EXAMPLE_NOW, out=tmp_path / "last",
+                                     cache=False).out)
     assert taken.count(True) >= len(steps) - 1  # every build but the first two used it
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
