@@ -20,7 +20,7 @@ from generator.model import contributions, give_first
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import ReadMemo, read_content
-from generator.read.git import read_history
+from generator.read.git import git_state, read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
@@ -95,7 +95,7 @@ def patch(root: Path, hub: Hub, problems: list[Problem], dirty: set[str], *,
     from generator.read.discover import read_one
 
     if now != hub.now or any(p.is_error for p in problems) or memo.history is None \
-            or _git_signature(root) != memo.history[0]:
+            or git_state(root) != memo.history[0]:
         return None
     config = hub.config
     env = fields.Env(ZoneInfo(config.timezone), frozenset(hub.static_files))
@@ -148,24 +148,11 @@ def patch(root: Path, hub: Hub, problems: list[Problem], dirty: set[str], *,
     return patched, result
 
 
-def _git_signature(root: Path) -> list[tuple[str, int, int]]:
-    top = next((p for p in (root.resolve(), *root.resolve().parents) if (p / ".git").exists()),
-               root)
-    signature = []
-    for name in ("HEAD", "index", "logs/HEAD", "shallow"):
-        try:
-            st = (top / ".git" / name).stat()
-            signature.append((name, st.st_mtime_ns, st.st_size))
-        except OSError:
-            signature.append((name, 0, 0))
-    return signature
-
-
 def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
     """git history, read again only when the repository's HEAD or index moved."""
     if memo is None:
         return read_history(root)
-    signature = _git_signature(root)
+    signature = git_state(root)
     if memo.history is None or memo.history[0] != signature:
         memo.history = (signature, read_history(root))
     return memo.history[1]
@@ -504,8 +491,9 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
                                problems=uptodate.problems_of(done), rendered=0)
-    taken = uptodate.clock(root) if cache else 0
-    inputs = uptodate.snapshot(root, []) if cache else {}  # before anything is read
+    noting = cache and now is not None  # the note is for builds with a fixed clock
+    taken = uptodate.clock(root) if noting else 0
+    inputs = uptodate.snapshot(root, []) if noting else {}  # before anything is read
     saved = build_cache.load(root, out) if cache and unsafe is None else None
     memo = saved.memo if saved is not None else Memo()
     memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
@@ -581,7 +569,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     result = BuildResult(out=out, pieces=len(hub.pieces) + len(hub.hidden), pages=pages,
                          files=files, seconds=time.perf_counter() - started,
                          problems=problems.sorted(), rendered=len(written))
-    if cache and now is not None:
+    if noting:
         folders = theme_folders(hub.config)
         uptodate.add_folders(inputs, folders)
         uptodate.record(root, out, options, inputs, taken, folders,

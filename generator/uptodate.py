@@ -29,12 +29,10 @@ from typing import Any
 
 from generator import __version__
 from generator.problems import Problem
+from generator.read.discover import stat_of
+from generator.read.git import git_state
 
-Signature = list[int]  # size, mtime_ns, ctime_ns, inode
-
-
-def _signature(st: os.stat_result) -> Signature:
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+Signature = list[int]  # discover.stat_of: size, mtime_ns, inode, ctime_ns ([] when unreadable)
 
 
 def _walk(folder: Path, found: dict[str, Signature]) -> None:
@@ -47,23 +45,26 @@ def _walk(folder: Path, found: dict[str, Signature]) -> None:
             if entry.is_dir(follow_symlinks=False):
                 _walk(Path(entry.path), found)
             else:
-                found[entry.path] = _signature(entry.stat())
+                found[entry.path] = list(stat_of(entry.stat()))
         except OSError:
             found[entry.path] = []
 
 
 def snapshot(root: Path, folders: Iterable[Path]) -> dict[str, Signature]:
-    """The stat of every file a build of `root` reads: hub.yaml, content/, static/, themes/,
-    the theme `folders` (wherever they are) and git's state."""
+    """The stat of every file a build of `root` reads: hub.yaml, content/, static/, themes/ and
+    the theme `folders` (wherever they are). Git's state is noted apart (read.git.git_state)."""
     found: dict[str, Signature] = {}
-    for name in ("hub.yaml", ".git/HEAD", ".git/index", ".git/logs/HEAD", ".git/shallow"):
-        try:
-            found[str(root / name)] = _signature(os.stat(root / name))
-        except OSError:
-            found[str(root / name)] = []
+    try:
+        found[str(root / "hub.yaml")] = list(stat_of(os.stat(root / "hub.yaml")))
+    except OSError:
+        found[str(root / "hub.yaml")] = []
     for folder in (root / "content", root / "static", root / "themes", *folders):
         _walk(folder, found)
     return found
+
+
+def _git(root: Path) -> list[list[Any]]:
+    return [list(item) for item in git_state(root)]
 
 
 def add_folders(found: dict[str, Signature], folders: Iterable[Path]) -> None:
@@ -73,10 +74,9 @@ def add_folders(found: dict[str, Signature], folders: Iterable[Path]) -> None:
 
 
 def _note_path(root: Path, out: Path) -> Path:
-    from generator.cache import FOLDER
+    from generator.cache import path_for
 
-    name = hashlib.blake2b(str(out.resolve()).encode(), digest_size=8).hexdigest()
-    return root / FOLDER / f"build-{name}.up"
+    return path_for(root, out).with_suffix(".up")
 
 
 def options_key(options: dict[str, Any]) -> str:
@@ -107,7 +107,7 @@ def check(root: Path, out: Path, options: dict[str, Any]) -> dict[str, Any] | No
         return None
     if note.get("options") != options_key(options):
         return None
-    if note.get("site") != list(site_signature_or_none(out) or ()):
+    if note.get("site") != list(site_signature_or_none(out) or ()) or note.get("git") != _git(root):
         return None
     if snapshot(root, [Path(f) for f in note["folders"]]) != note["inputs"]:
         return None
@@ -143,27 +143,25 @@ def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Sig
     next one build). No note when a file was stamped at or after `taken`: a second write in
     the same tick of the file system's clock could leave its stat as it was (git's "racy"
     files)."""
-    from generator.cache import _key, site_signature_or_none
+    from generator.cache import _key, _write, site_signature_or_none
 
     key = _key()
     path = _note_path(root, out)
     signature = site_signature_or_none(out)
-    racy = any(s and max(s[1], s[2]) >= taken for s in inputs.values())
+    racy = any(s and max(s[1], s[3]) >= taken for s in inputs.values())
     if key is None or signature is None or racy:
         forget(root, out)
         return
-    note = {"options": options_key(options), "site": list(signature),
+    note = {"options": options_key(options), "site": list(signature), "git": _git(root),
             "folders": [str(f) for f in folders], "inputs": inputs, "outputs": outputs,
             "result": {**result, "problems": [[p.path, p.line, p.message, p.hint, p.severity]
                                               for p in problems]}}
     body = json.dumps(note, separators=(",", ":")).encode()
-    temporary = path.with_name(path.name + f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(exist_ok=True)
-        temporary.write_bytes(body + b"\n" + _mac(key, body).encode() + b"\n")
-        os.replace(temporary, path)
+        _write(path, body + b"\n" + _mac(key, body).encode() + b"\n")
     except OSError:
-        temporary.unlink(missing_ok=True)
+        forget(root, out)
 
 
 def forget(root: Path, out: Path) -> None:

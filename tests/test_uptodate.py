@@ -121,3 +121,27 @@ def test_a_build_without_the_cache_forgets_the_note(hub: Path, tmp_path: Path) -
     assert list((hub / ".foyer-cache").glob("*.up"))
     build(hub, now=EXAMPLE_NOW, out=out, cache=False)
     assert not list((hub / ".foyer-cache").glob("*.up"))
+
+
+def test_a_commit_in_the_repository_around_the_hub_builds(hub: Path, tmp_path: Path) -> None:
+    """Contributions and 'updated' dates come from git: a commit is a change, also when the
+    repository's root is a folder above the hub."""
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=T", "-c",
+                        "user.email=t@example.org", *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "hub")
+    git("commit", "-qm", "hub")
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    time.sleep(0.05)
+    build(hub, now=EXAMPLE_NOW, out=out)  # (the first may have met a racy file: now noted)
+    options = {"now": EXAMPLE_NOW.isoformat(), "drafts": False, "future": False,
+               "strict": False, "link_check": True, "require_git": False,
+               "out": str(out.resolve())}
+    assert uptodate.check(hub, out, options) is not None
+    git("commit", "-q", "--allow-empty", "-m", "more")
+    assert uptodate.check(hub, out, options) is None

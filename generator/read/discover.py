@@ -196,22 +196,33 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources,
                     with contextlib.suppress(OSError):
                         stats[rel] = (_signature(os.lstat(path)), digest)
                 if (rel, digest) not in memo.parsed:
-                    text = _decode(raw, rel, sources.problems)
-                    if text is None:
+                    found = _parse(raw, rel, section, sources.problems)
+                    if found is None:
                         continue
-                    slug, prefix = split_name(name[:-3])
-                    if not SLUG.match(slug):
-                        sources.problems.append(Problem(
-                            rel, 1, f"file name '{name}' does not make a web address",
-                            f"rename it to {(prefix + '-' if prefix else '') + (suggest_slug(slug) or 'a-name')}.md"
-                            ": lower-case letters, digits and '-'"))
-                        continue
-                    memo.parsed[(rel, digest)] = parse(rel, section, slug, prefix, text)
+                    memo.parsed[(rel, digest)] = found
             memo.used.add((rel, digest))
             _add(sources, rel, digest, memo.parsed[(rel, digest)])
     for rel in [r for r in memo.stats if r.startswith(f"content/{section}/")]:
         del memo.stats[rel]
     memo.stats.update(stats)
+
+
+def _parse(raw: bytes, rel: str, section: str, problems: list[Problem]
+           ) -> SourceFile | Problem | None:
+    """A content file's bytes → its front matter and body (or the Problem that stops it);
+    None when it cannot even be decoded or named (reported in `problems`)."""
+    name = rel.rsplit("/", 1)[-1]
+    text = _decode(raw, rel, problems)
+    if text is None:
+        return None
+    slug, prefix = split_name(name[:-3])
+    if not SLUG.match(slug):
+        problems.append(Problem(
+            rel, 1, f"file name '{name}' does not make a web address",
+            f"rename it to {(prefix + '-' if prefix else '') + (suggest_slug(slug) or 'a-name')}"
+            ".md: lower-case letters, digits and '-'"))
+        return None
+    return parse(rel, section, slug, prefix, text)
 
 
 def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | None:
@@ -231,14 +242,8 @@ def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | N
     if raw is None:
         return None
     digest = digest_bytes(raw)
-    parsed = memo.parsed.get((rel, digest))
-    if parsed is None:
-        text = _decode(raw, rel, ignored)
-        slug, prefix = split_name(name[:-3])
-        if text is None or not SLUG.match(slug):
-            return None
-        parsed = parse(rel, parts[1], slug, prefix, text)
-    if isinstance(parsed, Problem):
+    parsed = memo.parsed.get((rel, digest)) or _parse(raw, rel, parts[1], ignored)
+    if parsed is None or isinstance(parsed, Problem):
         return None
     before = memo.stats.get(rel)
     if before is not None and before[1] != digest:
@@ -251,13 +256,18 @@ def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | N
     return digest, parsed
 
 
-def _signature(st: os.stat_result) -> Stat | None:
+def stat_of(st: os.stat_result) -> Stat:
     """What tells an unchanged file: no tool restores a change time (cp -p, rsync -t and tar
-    restore the modification time only). None for a file changed less than RACY_NS ago: a second
-    write within the clock's tick could leave all four as they are (git's "racy" files)."""
+    restore the modification time only)."""
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _signature(st: os.stat_result) -> Stat | None:
+    """stat_of, or None for a file changed less than RACY_NS ago: a second write within the
+    clock's tick could leave all four as they are (git's "racy" files)."""
     if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return stat_of(st)
 
 
 def _known(path: str, rel: str, memo: ReadMemo) -> tuple[Stat | None, str] | None:

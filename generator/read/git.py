@@ -33,6 +33,24 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
+GIT_STATE = ("HEAD", "index", "logs/HEAD", "shallow")
+
+
+def git_state(root: Path) -> list[tuple[str, int, int]]:
+    """(file, mtime_ns, size) of what moves when the history does (a commit, a checkout, a
+    fetch into a shallow clone), in the repository holding `root` (a parent folder too)."""
+    top = next((p for p in (root.resolve(), *root.resolve().parents) if (p / ".git").exists()),
+               root)
+    signature = []
+    for name in GIT_STATE:
+        try:
+            st = (top / ".git" / name).stat()
+            signature.append((name, st.st_mtime_ns, st.st_size))
+        except OSError:
+            signature.append((name, 0, 0))
+    return signature
+
+
 def read_history(root: Path) -> tuple[History, list[Problem]]:
     def unavailable(why: str) -> tuple[History, list[Problem]]:
         return History(), [Problem("hub.yaml", 1, f"no git history: {why}",
