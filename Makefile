@@ -44,7 +44,9 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/serve_latency.py example 30
 	$(BIN)/python bench/serve_latency.py 10000 30
 
-## A quick look: 1,000 stories, one round; where a 2,000-story build spends its time
+## A quick look: 1,000 stories, one round; where a 2,000-story build and a serve rebuild
+## spend their time
 bench-quick: $(VENV)/.installed
 	$(BIN)/python bench/run.py --stories 1000 --repeats 1
 	$(BIN)/python bench/stages.py 2000 3
+	$(BIN)/python bench/serve_stages.py 2000 5
