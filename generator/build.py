@@ -338,10 +338,6 @@ def _file_digest(path: Path) -> bytes:
     return found
 
 
-# The last link check: a digest of the site's file list, and each page's broken links
-LinkChecks = tuple[str, dict[str, list[Problem]]]
-
-
 @dataclass
 class Rendered:
     outputs: list[Output]
@@ -349,7 +345,7 @@ class Rendered:
     theme: Theme
     record: reuse.Record
     links: dict[str, linkcheck.PageLinks]
-    checks: LinkChecks | None = None
+    checks: linkcheck.LinkChecks | None = None
 
 
 def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
@@ -358,7 +354,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
            bodies_memo: BodyMemo | None = None,
            themes: dict[str, Theme] | None = None,
            sink: Callable[[Output], None] | None = None,
-           checked: LinkChecks | None = None) -> Rendered:
+           checked: linkcheck.LinkChecks | None = None) -> Rendered:
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
     path still exist?), an output whose inputs are unchanged comes back `reused`. With `sink`,
     each output is handed over as soon as it is checked, and only its path and whether it was
@@ -398,46 +394,12 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             extra |= {"theme/" + p.relative_to(folder).as_posix()
                       for p in folder.rglob("*") if p.is_file()}
         files = {o.path for o in outputs} | extra
-        found, checks = _check_links(hub, links, feeds, files, outputs, checked, known_links)
+        fresh = {o.path for o in outputs if not o.reused and o.path in links}
+        found, checks = linkcheck.check_site(
+            links, feeds, files, hub.config.base_path, urlsplit(hub.config.base_url).netloc,
+            fresh=fresh, checked=checked, known=known_links, ignore_prefixes=("pagefind/",))
         problems.extend(_locate_in_sources(found, hub))
     return Rendered(outputs, site.problems, theme, memo.record, links, checks)
-
-
-def _check_links(hub: Hub, links: dict[str, linkcheck.PageLinks],
-                 feeds: dict[str, tuple[str, ...]], files: set[str], outputs: list[Output],
-                 checked: LinkChecks | None,
-                 known_links: Callable[[str], linkcheck.PageLinks] | None
-                 ) -> tuple[list[Problem], LinkChecks]:
-    """Broken links and anchors of the site. When its files are the last check's and the pages
-    rendered again kept their ids, a page that was not rendered again has the broken links it
-    had: only the others are checked."""
-    import hashlib
-
-    listing = hashlib.blake2b("\n".join(sorted(files)).encode(), digest_size=16).hexdigest()
-    fresh = {o.path for o in outputs if not o.reused and o.path in links}
-    only: set[str] | None = None
-    if checked is not None and checked[0] == listing and known_links is not None:
-        try:
-            if all(known_links(p).ids == links[p].ids for p in fresh):
-                only = fresh
-        except OSError:
-            pass
-    found = linkcheck.check_facts(links, feeds, files, hub.config.base_path,
-                                  urlsplit(hub.config.base_url).netloc,
-                                  ignore_prefixes=("pagefind/",), only=only)
-    by_page: dict[str, list[Problem]] = {}
-    if only is not None:
-        assert checked is not None
-        by_page = {p: list(v) for p, v in checked[1].items() if p not in fresh and p in links}
-    in_feeds = []
-    for problem in found:
-        page = problem.path[len("site/"):]
-        if page in links:
-            by_page.setdefault(page, []).append(problem)
-        else:
-            in_feeds.append(problem)
-    ordered = [p for page in sorted(by_page) for p in by_page[page]]
-    return ordered + in_feeds, (listing, {p: v for p, v in by_page.items() if v})
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:

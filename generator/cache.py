@@ -38,7 +38,7 @@ class Saved:
     static: dict[str, tuple[int, int]]  # static file in the site → (size, mtime_ns) of its source
     digest: str = ""  # of the payload it was read from: unchanged means no need to write it
     spare: Any = None  # generator.write.Spare: the site before the current one, kept aside
-    checks: Any = None  # generator.build.LinkChecks: the last link check, page by page
+    checks: Any = None  # render.linkcheck.LinkChecks: the last link check, page by page
 
 
 def _key() -> bytes | None:

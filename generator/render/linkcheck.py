@@ -3,8 +3,9 @@ written file or an id. External links are not fetched."""
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from posixpath import dirname, join, normpath
@@ -109,6 +110,42 @@ def check_facts(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]],
                 problems.append(Problem(f"site/{path}", 1, problem,
                                         "this is a bug in foyer; please report it"))
     return problems
+
+
+# The last link check: a digest of the site's file list, and each page's broken links
+LinkChecks = tuple[str, dict[str, list[Problem]]]
+
+
+def check_site(pages: dict[str, PageLinks], feeds: dict[str, tuple[str, ...]], files: set[str],
+               base_path: str, site_host: str, *, fresh: set[str],
+               checked: LinkChecks | None, known: Callable[[str], PageLinks] | None,
+               ignore_prefixes: tuple[str, ...] = ()) -> tuple[list[Problem], LinkChecks]:
+    """check_facts for a build that knows the last check (`checked`) and each page's last links
+    and ids (`known`): when the site's files are the last check's and the pages rendered again
+    (`fresh`) kept their ids, a page that was not rendered again has the broken links it had,
+    and only the others are checked."""
+    listing = hashlib.blake2b("\n".join(sorted(files)).encode(), digest_size=16).hexdigest()
+    only: set[str] | None = None
+    if checked is not None and checked[0] == listing and known is not None:
+        try:
+            if all(known(p).ids == pages[p].ids for p in fresh):
+                only = fresh
+        except OSError:
+            pass
+    found = check_facts(pages, feeds, files, base_path, site_host, ignore_prefixes, only)
+    by_page: dict[str, list[Problem]] = {}
+    if only is not None:
+        assert checked is not None
+        by_page = {p: list(v) for p, v in checked[1].items() if p not in fresh and p in pages}
+    in_feeds = []
+    for problem in found:
+        page = problem.path[len("site/"):]
+        if page in pages:
+            by_page.setdefault(page, []).append(problem)
+        else:
+            in_feeds.append(problem)
+    ordered = [p for page in sorted(by_page) for p in by_page[page]]
+    return ordered + in_feeds, (listing, {p: v for p, v in by_page.items() if v})
 
 
 def _check(page: str, link: str, files: set[str], pages: dict[str, PageLinks], base_path: str,
