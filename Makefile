@@ -8,12 +8,14 @@ NOW ?= 2026-11-24T12:00:00+01:00
 
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q --only-binary markdown-it-pyrs -e '.[fast]' \
+	  || $(BIN)/python -m pip install -q -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --only-binary markdown-it-pyrs -e '.[test,fast]' \
+	  || $(BIN)/python -m pip install -q -e '.[test]'
 	@touch $(VENV)/.installed $@
 
 ## Build the example hub into site/

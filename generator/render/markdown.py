@@ -6,6 +6,7 @@ Bodies are never templated. HTML comments are dropped. Links to other content fi
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 # Code points HTML and XML forbid (C0 controls but tab/newline/return, DEL, noncharacters).
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 SUMMARY_CHARS = 240
+# FOYER_MARKDOWN=reference: markdown-it-py alone, without the accelerator (render/markdown_rs.py)
+ACCELERATE = os.environ.get("FOYER_MARKDOWN", "") != "reference"
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Body:
     problems: tuple[Problem, ...] = field(default=())
 
 
-def _heading_slug(text: str) -> str:
+def heading_slug(text: str) -> str:
     return tag_slug(text) or "section"
 
 
@@ -70,10 +73,10 @@ def _rewrite_links(state: StateCore) -> None:
                 continue
             value = child.attrGet(attr)
             if isinstance(value, str):
-                child.attrSet(attr, _resolve(value, env, line))
+                child.attrSet(attr, resolve(value, env, line))
 
 
-def _resolve(href: str, env: dict[str, Any], line: int) -> str:
+def resolve(href: str, env: dict[str, Any], line: int) -> str:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
         return href
@@ -99,18 +102,23 @@ def _resolve(href: str, env: dict[str, Any], line: int) -> str:
     return href
 
 
+def shorten(text: str) -> str:
+    """A paragraph's text as an excerpt: whitespace folded, cut at a word before SUMMARY_CHARS."""
+    text = " ".join(text.split())
+    if len(text) > SUMMARY_CHARS:
+        text = text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return text
+
+
 def _excerpt(tokens: list[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
-            text = "".join(c.content for c in inline.children or []
-                           if c.type in ("text", "code_inline", "softbreak") or c.type == "hardbreak")
-            text = " ".join(text.split())
-            if not text:
-                continue
-            if len(text) > SUMMARY_CHARS:
-                text = text[:SUMMARY_CHARS].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-            return text
+            text = shorten("".join(c.content for c in inline.children or []
+                                    if c.type in ("text", "code_inline", "softbreak")
+                                    or c.type == "hardbreak"))
+            if text:
+                return text
     return ""
 
 
@@ -120,7 +128,7 @@ def make_parser() -> MarkdownIt:
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
         .use(tasklists_plugin, label=True)
-        .use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
+        .use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug)
     )
     md.core.ruler.push("foyer_drop_comments", _drop_comments)
     md.core.ruler.push("foyer_links", _rewrite_links)
@@ -155,13 +163,25 @@ def _warn_removed(tokens: list[Token], env: dict[str, Any], embeds: tuple[str, .
 
 
 def render(text: str, *, source: str, body_line: int, links: dict[str, str],
-           base_path: str = "/", embeds: tuple[str, ...] | None = sanitize.DEFAULT_EMBEDS) -> Body:
+           base_path: str = "/", embeds: tuple[str, ...] | None = sanitize.DEFAULT_EMBEDS,
+           accelerate: bool | None = None) -> Body:
     """Markdown → HTML (sanitised unless `embeds` is None: trusted), its excerpt, and the
-    problems found (broken content links, removed HTML)."""
-    md = parser()
+    problems found (broken content links, removed HTML). With `accelerate` (by default, unless
+    FOYER_MARKDOWN=reference), markdown-it-pyrs renders the bodies it is proven equal on
+    (render/markdown_rs.py); markdown-it-py, the reference, renders the rest: the Body is the
+    same either way."""
+    text = FORBIDDEN.sub("", text)
     env: dict[str, Any] = {"source": source, "body_line": body_line, "links": links,
                            "base_path": base_path, "problems": []}
-    tokens = md.parse(FORBIDDEN.sub("", text), env)
+    if ACCELERATE if accelerate is None else accelerate:
+        from generator.render import markdown_rs  # it uses this module's rules
+
+        fast = markdown_rs.render(text, env, embeds)
+        if fast is not None:
+            return Body(fast[0], fast[1])
+        env["problems"] = []  # a missing link's warning, found again with its line below
+    md = parser()
+    tokens = md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     if embeds is not None:
         _warn_removed(tokens, env, embeds)

@@ -1,0 +1,242 @@
+"""The Markdown accelerator: markdown-it-pyrs (the Rust port of markdown-it, about 4x faster
+here with foyer's work around it) renders a body when the result is the very Body
+`markdown.render` makes with markdown-it-py, the reference; otherwise it says None and the
+reference renders the body.
+
+markdown-it-pyrs gives HTML and a read-only syntax tree. foyer's rules are applied around them:
+heading anchors (the rule of mdit-py-plugins: h2-h4, the heading's text and code, "-1", "-2"…
+for a repeated slug) and rewritten link targets are put into its HTML, tag by tag in document
+order; HTML comments are dropped the same way; the excerpt comes from the tree. Left to the
+reference: footnotes and task lists (mdit-py-plugins render them their own way), any warning (a
+link to a missing content file, HTML the sanitiser removes: its line is the reference's),
+a node type not in KNOWN, the few constructs where the two engines were seen to differ (each
+named where it is checked), and anything markdown-it-pyrs fails on (0.4 panics on some real
+text). tests/test_markdown_rs.py proves the Bodies equal on every body of the example hub, of
+../shared/corpora/twir and of a generated hub, and on random documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from generator.render import markdown, sanitize
+
+try:
+    import markdown_it_pyrs
+except ImportError:  # an accelerator only: foyer works without it
+    markdown_it_pyrs = None
+
+# The version the tests prove equal; another one may render differently: it is not used.
+PROVEN = "0.4."
+ENGINE = (markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+          if markdown_it_pyrs is not None and markdown_it_pyrs.__version__.startswith(PROVEN)
+          else None)
+
+# Footnotes ("[^1]"), task-list items ("[ ]", "[x]"); and a line with "[" and an odd number
+# of backticks: markdown-it-pyrs 0.4 panics on an unclosed code span in a link's text (12
+# issues of twir). The panic is caught as well, but Rust prints it on stderr.
+_RISKY = re.compile(r"\[\^|\[[ xX]\]")
+_LINK_LINE = re.compile(r"^[^\n]*\[[^\n]*$", re.M)
+
+_LINKS = frozenset({"link", "image", "autolink"})
+_HTML = frozenset({"html_block", "html_inline"})
+_JOINED = frozenset({"fence", "html_block"})
+_TEXT = frozenset({"text", "text_special"})
+_BLOCKS = frozenset({"paragraph", "heading", "lheading", "table", "thead", "tbody", "trow",
+                     "tcell", "bullet_list", "ordered_list", "list_item", "blockquote",
+                     "code_block", "fence", "hr"})
+_INLINE = frozenset({"text", "text_special", "em", "strong", "code_inline", "link", "image",
+                     "softbreak", "hardbreak", "strikethrough"})
+KNOWN = _BLOCKS | _INLINE | _LINKS | _HTML | {"root", "definition"}
+
+
+class _Fallback(Exception):
+    pass
+
+
+FALLBACKS: Counter[str] = Counter()  # why bodies were left to the reference, in this process
+
+
+def _fallback(reason: str) -> None:
+    FALLBACKS[reason] += 1
+    return None
+
+
+def _escape(value: str) -> str:
+    """markdown-it's escapeHtml, for attribute values."""
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _text(node: Any, parts: list[str]) -> None:
+    """The reference's flat inline children of type text and code_inline: text inside
+    emphasis and links counts, an image's alt text does not."""
+    for child in node.children:
+        name = child.name
+        if name in _TEXT:
+            parts.append(child.meta["content"])
+        elif name == "code_inline":
+            parts.extend(c.meta["content"] for c in child.children)
+        elif name != "image" and child.children:
+            _text(child, parts)
+
+
+def _risky(text: str) -> bool:
+    if _RISKY.search(text):
+        return True
+    if "`" in text:
+        return any(line.count("`") % 2 for line in _LINK_LINE.findall(text))
+    return False
+
+
+def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
+           ) -> tuple[str, str] | None:
+    """(HTML, excerpt) of `text` (already stripped of forbidden code points) as
+    `markdown.render` makes them, or None when it must render them itself: a body with a
+    warning (a link to a missing content file, HTML the sanitiser removes) is left to it."""
+    if ENGINE is None or _risky(text):
+        return _fallback("not for this engine")
+    try:
+        tree = ENGINE.tree(text)
+        html = ENGINE.render(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        return _fallback("markdown-it-pyrs failed")
+    try:
+        encoded = text.encode()
+        marks, excerpt = _walk(tree, env, encoded, "`" in text or "~" in text or "<" in text)
+    except _Fallback as error:
+        return _fallback(str(error))
+    if env["problems"]:
+        return _fallback("warning")
+    # Each mark's HTML is looked for from where the last one ended: between two marks there is
+    # only escaped text and tags no mark makes, so each is found where its node put it.
+    out: list[str] = []
+    copied = position = 0  # html[:copied] is in `out`; the next mark is at or after `position`
+    slugs: set[str] = set()
+    for kind, a, b in marks:
+        if kind == "h":
+            found = html.find(f"<h{a}>", position)
+            if found < 0:
+                return _fallback("heading not found")
+            position = found + 3
+            if a in (2, 3, 4):
+                parts: list[str] = []
+                _text(b, parts)
+                base = markdown.heading_slug("".join(parts))
+                slug, n = base, 1
+                while slug in slugs:
+                    slug, n = f"{base}-{n}", n + 1
+                slugs.add(slug)
+                out += (html[copied:position], f' id="{_escape(slug)}"')
+                copied = position
+            continue
+        if kind in ("link", "image"):
+            needle = ('<a href="' if kind == "link" else '<img src="') + _escape(a)
+            found = html.find(needle + '"', position)
+            if found < 0:
+                return _fallback("link not found")
+            position = found + len(needle)
+            if b != a:
+                out += (html[copied:position - len(_escape(a))], _escape(b))
+                copied = position
+            continue
+        # raw HTML, rendered as it is but for comments; what the sanitiser would remove is
+        # warned about with its line: the reference says that
+        found = html.find(a, position)
+        if found < 0:
+            return _fallback("html not found")
+        position = found + len(a)
+        content = a
+        if kind == "html_block" and not text.endswith("\n"):
+            # markdown-it-py's block keeps no line break the text does not end with
+            if b is None:
+                return _fallback("no source map")
+            if b[1] >= len(encoded):
+                content = a[:-1]
+        kept = content
+        if kind == "html_block" and "<!--" in content:
+            kept = markdown.COMMENT.sub("", content)
+            kept = kept if kept.strip() else ""
+            if not kept and html.startswith("</", position):  # an empty container then
+                return _fallback("a container of comments only")
+        elif kind == "html_inline" and content.startswith("<!--"):
+            kept = ""
+        if kept != a:
+            out += (html[copied:found], kept)
+            copied = position
+        if embeds is not None and kept and sanitize.removed_parts(kept, embeds):
+            return _fallback("html removed")
+    out.append(html[copied:])
+    result = "".join(out)
+    return (sanitize.clean(result, embeds) if embeds is not None else result), excerpt
+
+
+def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
+          ) -> tuple[list[tuple[Any, ...]], str]:
+    """Each link/image (its target, rewritten) and heading (level, node) in document order,
+    and the excerpt: the text of the first paragraph that has some (the paragraphs of a tight
+    list have no node of their own: the list item holds their inline nodes)."""
+    marks: list[tuple[Any, ...]] = []
+    excerpt: str | None = None
+    for node in tree.walk():
+        name = node.name
+        if name in _LINKS:
+            url = node.meta["url"]
+            kind = "image" if name == "image" else "link"
+            marks.append((kind, url, markdown.resolve(url, env, 0)))
+        elif name == "heading" or name == "lheading":
+            marks.append(("h", node.meta["level"], node))
+        elif name == "html_block":
+            marks.append((name, node.meta["content"], node.srcmap))
+        elif name == "html_inline":
+            marks.append((name, node.meta["content"], None))
+        elif name not in KNOWN:
+            raise _Fallback(f"a {name} node")
+        elif name == "table":
+            # a table right under a non-blank line: markdown-it-py may read it as the lazy
+            # continuation of a quoted paragraph, markdown-it-pyrs as a table
+            start = encoded.rfind(b"\n", 0, node.srcmap[0])
+            if start > 0 and encoded[encoded.rfind(b"\n", 0, start) + 1:start].strip():
+                raise _Fallback("a table right under a line of text")
+        elif name == "blockquote" or name == "list_item":
+            children = node.children
+            if not children:  # markdown-it-pyrs renders some empty ones with a line break
+                raise _Fallback(f"an empty {name}")
+        if name == "list_item" and tight_check:
+            # markdown-it-py puts no line break between a tight item's text and a fence or
+            # an HTML block that follows it; markdown-it-pyrs does
+            inline = False
+            for child in children:
+                if child.name in _JOINED and inline:
+                    raise _Fallback("tight list item text before a fence or HTML block")
+                inline = child.name not in _BLOCKS
+        if excerpt is None and (name == "paragraph" or name == "list_item"):
+            if name == "list_item" and children[0].name in _BLOCKS:
+                continue
+            parts: list[str] = []
+            if name == "paragraph":
+                _text(node, parts)
+            else:
+                _text_run(children, parts)
+            found = markdown.shorten("".join(parts))
+            if found:
+                excerpt = found
+    return marks, excerpt or ""
+
+
+def _text_run(children: Any, parts: list[str]) -> None:
+    """A tight list item's first paragraph: its inline nodes up to the first block."""
+    for child in children:
+        if child.name in _BLOCKS:
+            return
+        name = child.name
+        if name in _TEXT:
+            parts.append(child.meta["content"])
+        elif name == "code_inline":
+            parts.extend(c.meta["content"] for c in child.children)
+        elif name != "image" and child.children:
+            _text(child, parts)
