@@ -21,7 +21,7 @@ from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
 from generator.read.discover import ReadMemo, read_content
 from generator.read.git import git_state, read_history
-from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize
+from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize, shards
 from generator.render.outputs import Output, Site, registry
 from generator.render.templates import Theme, theme_exists, theme_folders
 from generator.write import SiteWriter, Spare, WriteError, check_target, link_tree
@@ -159,6 +159,9 @@ def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
 
 
 PARALLEL_MIN_PIECES = 200  # below this, starting worker processes costs more than it saves
+# The share of the outputs the main process renders in a parallel render: it also digests,
+# checks and writes every output (render/shards.py)
+MAIN_SHARE = 0.4
 
 
 class _Tracking(dict):  # type: ignore[type-arg]
@@ -370,23 +373,41 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     bodies, problems = render_bodies(hub, jobs=jobs, memo=bodies_memo)
     memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False))
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    parallel = None
+    if (previous is None and workers > 1 and len(hub.pieces) >= PARALLEL_MIN_PIECES
+            and shards.available()):
+        # everything is rendered: over all cores (a build with a record renders few outputs)
+        plain = replace(site, reuse=None)
+
+        def walk(shard: shards.Shard) -> None:
+            worker = replace(plain, shard=shard)
+            for renderer in registry():
+                for _ in renderer(worker):
+                    pass
+        parallel = shards.Shards(workers, MAIN_SHARE, walk)
+        site = replace(site, shards=parallel)
     outputs: list[Output] = []
     links: dict[str, linkcheck.PageLinks] = {}
     feeds: dict[str, tuple[str, ...]] = {}
-    for renderer in registry():
-        for output in renderer(site):
-            if not output.reused:
-                problems.extend(feedcheck.check_output(output))
-            if link_check and linkcheck.is_page(output.path):
-                links[output.path] = known_links(output.path) \
-                    if output.reused and known_links is not None \
-                    else linkcheck.page_links(output.data)
-            elif link_check and linkcheck.is_xml_feed(output.path) and not output.reused:
-                feeds[output.path] = linkcheck.feed_targets(output.data)
-            if sink is not None:
-                sink(output)
-                output = Output(output.path, b"", output.reused, output.born)
-            outputs.append(output)
+    try:
+        for renderer in registry():
+            for output in renderer(site):
+                if not output.reused:
+                    problems.extend(feedcheck.check_output(output))
+                if link_check and linkcheck.is_page(output.path):
+                    links[output.path] = known_links(output.path) \
+                        if output.reused and known_links is not None \
+                        else linkcheck.page_links(output.data)
+                elif link_check and linkcheck.is_xml_feed(output.path) and not output.reused:
+                    feeds[output.path] = linkcheck.feed_targets(output.data)
+                if sink is not None:
+                    sink(output)
+                    output = Output(output.path, b"", output.reused, output.born)
+                outputs.append(output)
+    finally:
+        if parallel is not None:
+            parallel.close()
     checks = None
     if link_check:
         extra = set(hub.static_files)

@@ -29,6 +29,8 @@ class Site:
     bodies: dict[str, Body]  # piece key → rendered body
     problems: list[Problem] = field(default_factory=list)  # renderers may report here
     reuse: Reuse | None = None  # the last build's record, when outputs may be reused
+    shards: Any = None  # main process of a parallel render: render.shards.Shards
+    shard: Any = None  # worker process of a parallel render: render.shards.Shard
 
     def output(self, path: str, inputs: Any, make: Callable[[Recorder | None], bytes], *,
                aggregate: bool = False, basis: tuple[Any, ...] | None = None) -> Output:
@@ -36,6 +38,11 @@ class Site:
         `inputs` (everything the renderer hands over) and the hub facts it read are unchanged.
         `aggregate`: it sums up the whole hub in values that are not pieces (counts, rows);
         `basis`: the objects those values come from (the same objects, the same values)."""
+        if self.shard is not None:  # a worker renders its own outputs, walks past the others
+            self.shard.render(path, make)
+            return Output(path, b"")
+        if self.shards is not None:
+            make = self.shards.make(path, make)
         if self.reuse is None:
             return Output(path, make(None))
         data = self.reuse.output(path, inputs, make, aggregate=aggregate, basis=basis)

@@ -1,0 +1,144 @@
+"""Outputs rendered over several processes, merged back in the one order of a serial build.
+
+Worker processes are forked once the bodies are rendered, so each holds the same hub, theme
+and bodies. Every process walks the same renderers in the same order; an output belongs to
+one process by its folder (a tag's page and its three feeds stay together, so the feed made for
+them is made once). A worker renders only its own outputs and streams (path, bytes, hub facts
+read) back through a pipe, in walking order; the main process renders its own and, for the
+others, takes the worker's bytes where a serial build would have rendered them, so
+everything after rendering (the build record, checks, writing) is the same code on the same
+sequence. A worker that dies or sends less than expected only means its outputs are rendered
+in the main process: the bytes are the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import posixpath
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+from generator.render.reuse import Recorder
+
+BATCH = 64  # outputs per message from a worker
+SHARES = 1000
+
+
+def shard_of(path: str, weights: tuple[int, ...]) -> int:
+    """The process that renders `path`: by its folder, spread by `weights` (per mille)."""
+    point = zlib.crc32(posixpath.dirname(path).encode()) % SHARES
+    for index, weight in enumerate(weights):
+        if point < weight:
+            return index
+        point -= weight
+    return len(weights) - 1
+
+
+def weights_for(processes: int, main_share: float) -> tuple[int, ...]:
+    """The main process also checks and writes every output: it renders a smaller share."""
+    main = round(SHARES * main_share)
+    rest = SHARES - main
+    others = [rest // (processes - 1)] * (processes - 1)
+    others[-1] += rest - sum(others)
+    return (main, *others)
+
+
+class Shards:
+    """In the main process: which outputs are someone else's, and their bytes once sent."""
+
+    def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None]):
+        """Fork `processes - 1` workers, each running `walk` with its own Shard."""
+        self.weights = weights_for(processes, main_share)
+        context = mp.get_context("fork")
+        self.pipes: list[Any] = []
+        self.workers: list[Any] = []
+        for index in range(1, processes):
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(walk, Shard(index, self.weights, send)),
+                                     daemon=True)
+            worker.start()
+            send.close()
+            self.pipes.append(receive)
+            self.workers.append(worker)
+        self.ready: list[dict[str, tuple[bytes, tuple[str, ...]]]] = [{} for _ in self.pipes]
+        self.done = [False] * len(self.pipes)
+
+    def make(self, path: str, make: Callable[[Recorder | None], bytes]
+             ) -> Callable[[Recorder | None], bytes]:
+        """`make` itself for the main process's outputs; for a worker's, its bytes."""
+        owner = shard_of(path, self.weights)
+        if owner == 0:
+            return make
+
+        def fetched(recorder: Recorder | None) -> bytes:
+            found = self._take(owner - 1, path)
+            if found is None:
+                return make(recorder)  # the worker is gone: rendered here, the same bytes
+            data, reads = found
+            if recorder is not None:
+                recorder.reads.update(dict.fromkeys(reads))
+            return data
+        return fetched
+
+    def _take(self, worker: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
+        ready = self.ready[worker]
+        while path not in ready and not self.done[worker]:
+            try:
+                batch = self.pipes[worker].recv()
+            except (EOFError, OSError):
+                batch = None
+            if batch is None:
+                self.done[worker] = True
+            else:
+                ready.update((p, (d, r)) for p, d, r in batch)
+        return ready.pop(path, None)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.close()
+        for worker in self.workers:
+            worker.join(timeout=5)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+
+class Shard:
+    """In a worker: renders its own outputs and sends them; the others it only walks past."""
+
+    def __init__(self, index: int, weights: tuple[int, ...], pipe: Any):
+        self.index = index
+        self.weights = weights
+        self.pipe = pipe
+        self.batch: list[tuple[str, bytes, tuple[str, ...]]] = []
+
+    def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
+        if shard_of(path, self.weights) != self.index:
+            return
+        recorder = Recorder()
+        self.batch.append((path, make(recorder), tuple(recorder.reads)))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.pipe.send(self.batch)
+            self.batch = []
+
+
+def _work(walk: Callable[[Shard], None], shard: Shard) -> None:
+    try:
+        walk(shard)
+        shard.flush()
+        shard.pipe.send(None)
+    except BrokenPipeError:
+        pass  # the main process stopped listening (it failed, or renders the rest itself)
+    finally:
+        shard.pipe.close()
+        os._exit(0)  # nothing of the parent's (atexit, temporary folders) runs here
+
+
+def available() -> bool:
+    return "fork" in mp.get_all_start_methods()

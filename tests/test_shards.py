@@ -1,0 +1,85 @@
+"""Outputs rendered over several processes (render/shards.py) give the serial build's site, byte
+for byte, with the same build record; a worker that dies only moves its work to the main
+process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator import uptodate
+from generator.build import build
+from generator.render import shards
+from tests.conftest import EXAMPLE_NOW, copy_example
+from tests.test_build import tree
+
+
+@pytest.fixture
+def hub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    return copy_example(tmp_path / "hub")
+
+
+@pytest.fixture
+def serial(hub: Path, tmp_path: Path) -> dict[str, str]:
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "serial", jobs=1, cache=False)
+    return tree(tmp_path / "serial", search=False)
+
+
+def test_outputs_are_spread_by_folder_and_weight() -> None:
+    weights = shards.weights_for(3, 0.4)
+    assert weights == (400, 300, 300)
+    paths = [f"stories/s{n}/index.html" for n in range(3000)]
+    counts = [sum(shards.shard_of(p, weights) == i for p in paths) for i in range(3)]
+    assert all(abs(c - w * 3) < 200 for c, w in zip(counts, weights, strict=True)), counts
+    # a folder's page and feeds go to one process
+    assert len({shards.shard_of(f"tags/x/{leaf}", weights)
+                for leaf in ("index.html", "feed.xml", "atom.xml", "feed.json")}) == 1
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial: dict[str, str],
+                                               jobs: int, monkeypatch: pytest.MonkeyPatch
+                                               ) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)  # the example hub is small
+    made: list[int] = []
+    start = shards.Shards.__init__
+
+    def counting(self, processes, *args):  # type: ignore[no-untyped-def]
+        made.append(processes)
+        start(self, processes, *args)
+    monkeypatch.setattr(shards.Shards, "__init__", counting)
+    out = tmp_path / "site"
+    cold = build(hub, now=EXAMPLE_NOW, out=out, jobs=jobs)
+    assert made == [jobs] and tree(out, search=False) == serial
+    # the record made from the workers' reads is the serial one: nothing to render again, and
+    # an edit renders again what it touches
+    uptodate.forget(hub, out)
+    assert build(hub, now=EXAMPLE_NOW, out=out, jobs=jobs).rendered == 0
+    story = hub / "content/members/amina-diallo.md"
+    story.write_text(story.read_text("utf-8").replace("Lyon", "Lyon 4e", 1), "utf-8")
+    warm = build(hub, now=EXAMPLE_NOW, out=out, jobs=jobs)
+    clean = build(hub, now=EXAMPLE_NOW, out=tmp_path / "clean", jobs=1, cache=False)
+    assert 0 < warm.rendered < cold.rendered
+    assert tree(out, search=False) == tree(clean.out, search=False)
+
+
+def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    render = shards.Shard.render
+    seen: list[str] = []
+
+    def dying(self, path, make):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        if len(seen) == 200:
+            self.flush()
+            os._exit(3)  # killed half-way through, some of its outputs sent
+        render(self, path, make)
+    monkeypatch.setattr(shards.Shard, "render", dying)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    assert tree(tmp_path / "site", search=False) == serial
