@@ -6,11 +6,14 @@ leaves a half-written site, and the last good one is never lost.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,7 @@ from pathlib import Path
 from generator.render.outputs import Output
 
 MARKER = ".foyer"
+WRITE_QUEUE = 256  # outputs waiting for the writer thread, at most
 MARKER_TEXT = b"This folder is written by foyer build. Edits here are lost at the next build.\n"
 _RENAME_EXCHANGE = 2
 
@@ -108,6 +112,11 @@ class SiteWriter:
         self.started = False
         self._new = str(self.new)
         self._out = str(self.out)
+        # Files are written by a thread (file system calls release the GIL): rendering goes on
+        # while the disk works. The first error it meets is raised by the next add or finish.
+        self._queue: queue.Queue[tuple[str, bytes | None, str] | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def _start(self) -> None:
         self.started = True
@@ -125,9 +134,31 @@ class SiteWriter:
         self.made = {self._new}
         if self.reusing is not None:
             self.made |= {os.path.dirname(os.path.join(self._new, p)) for p in self.reusing.born}
+        self._queue = queue.Queue(maxsize=WRITE_QUEUE)
+        self._thread = threading.Thread(target=self._drain, name="foyer-writer", daemon=True)
+        self._thread.start()
         for path, born in self.pending:
-            self._put(path, None, born)
+            self._queue.put((path, None, born))
         self.pending = []
+
+    def _drain(self) -> None:
+        assert self._queue is not None
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._put(*item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    self._error = exc
+
+    def _settle(self) -> None:
+        """Wait until every queued file is written; raise the writer's error, if any."""
+        if self._thread is not None and self._queue is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
     def _take_spare(self) -> bool:
         """Move the spare in as the new folder, if it is still what it was kept as, on the same
@@ -157,7 +188,10 @@ class SiteWriter:
             return
         if not self.started:
             self._start()
-        self._put(output.path, None if output.reused else output.data, output.born)
+        if self._error is not None:
+            self._settle()
+        assert self._queue is not None
+        self._queue.put((output.path, None if output.reused else output.data, output.born))
 
     def keep(self, paths: Iterable[str], static: Iterable[tuple[Path, str]],
              static_seen: dict[str, tuple[int, int]]) -> int | None:
@@ -214,6 +248,7 @@ class SiteWriter:
         if not self.started:
             self._start()
         try:
+            self._settle()
             seen: dict[str, tuple[int, int]] = {}
             spare = self.reusing
             for source, prefix in static:
@@ -261,6 +296,8 @@ class SiteWriter:
 
     def abort(self) -> None:
         if self.started:
+            with contextlib.suppress(BaseException):
+                self._settle()  # no file written into the folder while it is removed
             shutil.rmtree(self.new, ignore_errors=True)
 
     def __enter__(self) -> SiteWriter:
