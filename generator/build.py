@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing as mp
 import os
 import time
@@ -381,6 +382,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
         plain = replace(site, reuse=None)
 
         def walk(shard: shards.Shard) -> None:
+            shard.examine = functools.partial(_examine, link_check=link_check)
             worker = replace(plain, shard=shard)
             for renderer in registry():
                 for _ in renderer(worker):
@@ -393,14 +395,18 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     try:
         for renderer in registry():
             for output in renderer(site):
-                if not output.reused:
-                    problems.extend(feedcheck.check_output(output))
-                if link_check and linkcheck.is_page(output.path):
-                    links[output.path] = known_links(output.path) \
-                        if output.reused and known_links is not None \
-                        else linkcheck.page_links(output.data)
-                elif link_check and linkcheck.is_xml_feed(output.path) and not output.reused:
-                    feeds[output.path] = linkcheck.feed_targets(output.data)
+                if output.reused:
+                    if link_check and linkcheck.is_page(output.path):
+                        links[output.path] = known_links(output.path) \
+                            if known_links is not None else linkcheck.page_links(output.data)
+                else:
+                    found = parallel.examined(output.path) if parallel is not None else None
+                    feed_problems, page, targets = found or _examine(output, link_check)
+                    problems.extend(feed_problems)
+                    if page is not None:
+                        links[output.path] = page
+                    elif targets is not None:
+                        feeds[output.path] = targets
                 if sink is not None:
                     sink(output)
                     output = Output(output.path, b"", output.reused, output.born)
@@ -421,6 +427,20 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             fresh=fresh, checked=checked, known=known_links, ignore_prefixes=("pagefind/",))
         problems.extend(_locate_in_sources(found, hub))
     return Rendered(outputs, site.problems, theme, memo.record, links, checks)
+
+
+def _examine(output: Output, link_check: bool) -> Examined:
+    """What is checked on a freshly rendered output's bytes: a feed's problems, a page's links
+    and anchors, a feed's link targets (the last two for the link check)."""
+    page = targets = None
+    if link_check and linkcheck.is_page(output.path):
+        page = linkcheck.page_links(output.data)
+    elif link_check and linkcheck.is_xml_feed(output.path):
+        targets = linkcheck.feed_targets(output.data)
+    return feedcheck.check_output(output), page, targets
+
+
+Examined = tuple[list[Problem], "linkcheck.PageLinks | None", "tuple[str, ...] | None"]
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:

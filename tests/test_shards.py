@@ -12,6 +12,7 @@ import pytest
 from generator import build as build_module
 from generator import uptodate
 from generator.build import build
+from generator.problems import BuildFailed
 from generator.render import shards
 from tests.conftest import EXAMPLE_NOW, copy_example
 from tests.test_build import tree
@@ -83,3 +84,17 @@ def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(
     monkeypatch.setattr(shards.Shard, "render", dying)
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
     assert tree(tmp_path / "site", search=False) == serial
+
+
+def test_checks_on_a_workers_outputs_report_what_a_serial_build_reports(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n, story in enumerate(sorted((hub / "content/stories").glob("*.md"))[:6]):
+        story.write_text(story.read_text("utf-8") + f"\n[perdu](/nulle-part-{n}/)\n", "utf-8")
+    with pytest.raises(BuildFailed) as serial:
+        build(hub, now=EXAMPLE_NOW, out=tmp_path / "serial", jobs=1, cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    with pytest.raises(BuildFailed) as parallel:
+        build(hub, now=EXAMPLE_NOW, out=tmp_path / "parallel", jobs=2, cache=False)
+    expected = [str(p) for p in serial.value.problems]
+    assert len([p for p in expected if "nulle-part" in p]) == 6
+    assert [str(p) for p in parallel.value.problems] == expected

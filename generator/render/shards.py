@@ -4,9 +4,9 @@ Worker processes are forked once the bodies are rendered, so each holds the same
 and bodies. Every process walks the same renderers in the same order; an output belongs to
 one process by its folder (a tag's page and its three feeds stay together, so the feed made for
 them is made once). A worker renders only its own outputs and streams (path, bytes, hub facts
-read) back through a pipe, in walking order; the main process renders its own and, for the
-others, takes the worker's bytes where a serial build would have rendered them, so
-everything after rendering (the build record, checks, writing) is the same code on the same
+read, what the build checks on the bytes) back through a pipe, in walking order; the main
+process renders its own and, for the others, takes the worker's bytes where a serial build
+would have rendered them, so the build record and writing are the same code on the same
 sequence. A worker that dies or sends less than expected only means its outputs are rendered
 in the main process: the bytes are the same either way.
 """
@@ -20,6 +20,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+from generator.render.outputs import Output
 from generator.render.reuse import Recorder
 
 BATCH = 64  # outputs per message from a worker
@@ -62,7 +63,9 @@ class Shards:
             send.close()
             self.pipes.append(receive)
             self.workers.append(worker)
-        self.ready: list[dict[str, tuple[bytes, tuple[str, ...]]]] = [{} for _ in self.pipes]
+        self.ready: list[dict[str, tuple[bytes, tuple[str, ...], Any]]] = [
+            {} for _ in self.pipes]
+        self.found: dict[str, Any] = {}  # what workers examined on the bytes they sent
         self.done = [False] * len(self.pipes)
 
     def make(self, path: str, make: Callable[[Recorder | None], bytes]
@@ -76,13 +79,19 @@ class Shards:
             found = self._take(owner - 1, path)
             if found is None:
                 return make(recorder)  # the worker is gone: rendered here, the same bytes
-            data, reads = found
+            data, reads, examined = found
+            self.found[path] = examined
             if recorder is not None:
                 recorder.reads.update(dict.fromkeys(reads))
             return data
         return fetched
 
-    def _take(self, worker: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
+    def examined(self, path: str) -> Any:
+        """What the worker that rendered `path` examined on its bytes (Shard.examine), or
+        None when this process rendered it."""
+        return self.found.pop(path, None)
+
+    def _take(self, worker: int, path: str) -> tuple[bytes, tuple[str, ...], Any] | None:
         ready = self.ready[worker]
         while path not in ready and not self.done[worker]:
             try:
@@ -92,7 +101,7 @@ class Shards:
             if batch is None:
                 self.done[worker] = True
             else:
-                ready.update((p, (d, r)) for p, d, r in batch)
+                ready.update((p, (d, r, e)) for p, d, r, e in batch)
         return ready.pop(path, None)
 
     def close(self) -> None:
@@ -112,13 +121,16 @@ class Shard:
         self.index = index
         self.weights = weights
         self.pipe = pipe
-        self.batch: list[tuple[str, bytes, tuple[str, ...]]] = []
+        self.batch: list[tuple[str, bytes, tuple[str, ...], Any]] = []
+        # run on each output's bytes here, its result sent along (the checks of the build)
+        self.examine: Callable[[Output], Any] = lambda _: None
 
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
         if shard_of(path, self.weights) != self.index:
             return
         recorder = Recorder()
-        self.batch.append((path, make(recorder), tuple(recorder.reads)))
+        data = make(recorder)
+        self.batch.append((path, data, tuple(recorder.reads), self.examine(Output(path, data))))
         if len(self.batch) >= BATCH:
             self.flush()
 
