@@ -4,9 +4,11 @@ written file or an id. External links are not fetched."""
 from __future__ import annotations
 
 import hashlib
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from posixpath import dirname, join, normpath
 from urllib.parse import unquote, urlsplit
@@ -51,10 +53,70 @@ class PageLinks:
 
 
 def page_links(data: bytes) -> PageLinks:
+    """The links (with their lines) and anchors of a page: by regular expressions over the
+    well-formed tags foyer's templates and sanitiser write, else by the HTML parser."""
+    text = data.decode("utf-8", "replace")
+    return _page_links_quick(text) or _page_links_parsed(text)
+
+
+def _page_links_parsed(text: str) -> PageLinks:
     parser = _Links()
-    parser.feed(data.decode("utf-8", "replace"))
+    parser.feed(text)
     parser.close()
     return PageLinks(tuple(parser.links), frozenset(parser.ids))
+
+
+# A start tag whose attributes are bare names or name="value", or what the parser skips
+# (comments, the doctype, end tags); anything else at a '<' sends the page to the parser.
+_TAG = re.compile(r'<(?:!--.*?-->|![dD][oO][cC][tT][yY][pP][eE][^<>]*>|/[a-zA-Z][^<>]*>'
+                  r'|([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)'
+                  r'\s*/?>)', re.S)
+_ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
+_WANTED = re.compile(r"(?:href|src|id|name|poster|srcset)=", re.I)
+_RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
+
+
+def _page_links_quick(text: str) -> PageLinks | None:
+    """What _Links finds, or None when the page holds markup this does not read as it does."""
+    links: list[tuple[int, str]] = []
+    ids: set[str] = set()
+    line, counted = 1, 0
+    position = text.find("<")
+    while position >= 0:
+        match = _TAG.match(text, position)
+        if match is None:
+            return None
+        tag = match.group(1)
+        end = match.end()
+        if tag is not None:
+            tag = tag.lower()
+            given = match.group(2)
+            attrs = [(name.lower(), None if value is None else
+                      unescape(value) if "&" in value else value)
+                     for name, value in _ATTRIBUTE.findall(given)
+                     ] if given and _WANTED.search(given) else []
+            if attrs:
+                line += text.count("\n", counted, position)
+                counted = position
+            for name, value in attrs:
+                if value is None:
+                    continue
+                if name in ("id", "name") and (name == "id" or tag == "a"):
+                    ids.add(value)
+                elif name in LINK_ATTRIBUTES and not (tag == "link" and _skip_link(attrs)):
+                    links.append((line, value))
+                elif name == "srcset":
+                    for candidate in value.split(","):
+                        if candidate.strip():
+                            links.append((line, candidate.strip().split()[0]))
+            raw = _RAW_TEXT.get(tag)
+            if raw is not None:  # script and style: text up to their end tag
+                closing = raw.search(text, end)
+                if closing is None:
+                    return None
+                end = closing.start()
+        position = text.find("<", end)
+    return PageLinks(tuple(links), frozenset(ids))
 
 
 def feed_targets(data: bytes) -> tuple[str, ...]:
