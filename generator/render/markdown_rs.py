@@ -70,17 +70,21 @@ def _escape(value: str) -> str:
             .replace('"', "&quot;"))
 
 
-def _text(node: Any, parts: list[str]) -> None:
-    """The reference's flat inline children of type text and code_inline: text inside
-    emphasis and links counts, an image's alt text does not."""
-    for child in node.children:
+def _text(children: Any, parts: list[str]) -> None:
+    """The text of inline nodes as the reference's flat inline children of type text and
+    code_inline give it: text inside emphasis and links counts, an image's alt text does not.
+    It stops at the first block: a tight list item holds its first paragraph's inline nodes
+    (the paragraph has no node of its own), then its other blocks."""
+    for child in children:
         name = child.name
+        if name in _BLOCKS:
+            return
         if name in _TEXT:
             parts.append(child.meta["content"])
         elif name == "code_inline":
             parts.extend(c.meta["content"] for c in child.children)
         elif name != "image" and child.children:
-            _text(child, parts)
+            _text(child.children, parts)
 
 
 def _risky(text: str) -> bool:
@@ -125,7 +129,7 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
             position = found + 3
             if a in (2, 3, 4):
                 parts: list[str] = []
-                _text(b, parts)
+                _text(b.children, parts)
                 base = markdown.heading_slug("".join(parts))
                 slug, n = base, 1
                 while slug in slugs:
@@ -218,25 +222,9 @@ def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
             if name == "list_item" and children[0].name in _BLOCKS:
                 continue
             parts: list[str] = []
-            if name == "paragraph":
-                _text(node, parts)
-            else:
-                _text_run(children, parts)
+            _text(node.children if name == "paragraph" else children, parts)
             found = markdown.shorten("".join(parts))
             if found:
                 excerpt = found
     return marks, excerpt or ""
 
-
-def _text_run(children: Any, parts: list[str]) -> None:
-    """A tight list item's first paragraph: its inline nodes up to the first block."""
-    for child in children:
-        if child.name in _BLOCKS:
-            return
-        name = child.name
-        if name in _TEXT:
-            parts.append(child.meta["content"])
-        elif name == "code_inline":
-            parts.extend(c.meta["content"] for c in child.children)
-        elif name != "image" and child.children:
-            _text(child, parts)
