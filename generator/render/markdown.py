@@ -114,9 +114,8 @@ def _excerpt(tokens: list[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
-            text = shorten("".join(c.content for c in inline.children or []
-                                    if c.type in ("text", "code_inline", "softbreak")
-                                    or c.type == "hardbreak"))
+            text = shorten("".join(c.content for c in inline.children or [] if c.type
+                                    in ("text", "code_inline", "softbreak", "hardbreak")))
             if text:
                 return text
     return ""

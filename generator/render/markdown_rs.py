@@ -21,6 +21,9 @@ import re
 from collections import Counter
 from typing import Any
 
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.anchors.index import unique_slug
+
 from generator.render import markdown, sanitize
 
 try:
@@ -62,12 +65,6 @@ FALLBACKS: Counter[str] = Counter()  # why bodies were left to the reference, in
 def _fallback(reason: str) -> None:
     FALLBACKS[reason] += 1
     return None
-
-
-def _escape(value: str) -> str:
-    """markdown-it's escapeHtml, for attribute values."""
-    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
 
 
 def _text(children: Any, parts: list[str]) -> None:
@@ -130,22 +127,20 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
             if a in (2, 3, 4):
                 parts: list[str] = []
                 _text(b.children, parts)
-                base = markdown.heading_slug("".join(parts))
-                slug, n = base, 1
-                while slug in slugs:
-                    slug, n = f"{base}-{n}", n + 1
-                slugs.add(slug)
-                out += (html[copied:position], f' id="{_escape(slug)}"')
+                # the reference's own rule for a repeated slug ("-1", "-2"…)
+                slug = unique_slug(markdown.heading_slug("".join(parts)), slugs)
+                out += (html[copied:position], f' id="{escapeHtml(slug)}"')
                 copied = position
             continue
         if kind in ("link", "image"):
-            needle = ('<a href="' if kind == "link" else '<img src="') + _escape(a)
-            found = html.find(needle + '"', position)
+            target = escapeHtml(a)
+            found = html.find(('<a href="' if kind == "link" else '<img src="') + target + '"',
+                              position)
             if found < 0:
                 return _fallback("link not found")
-            position = found + len(needle)
+            position = html.index('"', found) + 1 + len(target)
             if b != a:
-                out += (html[copied:position - len(_escape(a))], _escape(b))
+                out += (html[copied:position - len(target)], escapeHtml(b))
                 copied = position
             continue
         # raw HTML, rendered as it is but for comments; what the sanitiser would remove is
@@ -181,9 +176,11 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
 
 def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
           ) -> tuple[list[tuple[Any, ...]], str]:
-    """Each link/image (its target, rewritten) and heading (level, node) in document order,
-    and the excerpt: the text of the first paragraph that has some (the paragraphs of a tight
-    list have no node of their own: the list item holds their inline nodes)."""
+    """The marks, in document order: each link or image (its target, and that target
+    rewritten), heading (its level and node) and raw HTML (its content and, for a block, its
+    source map); and the excerpt: the text of the first paragraph that has some (the
+    paragraphs of a tight list have no node of their own: the list item holds their inline
+    nodes)."""
     marks: list[tuple[Any, ...]] = []
     excerpt: str | None = None
     for node in tree.walk():
