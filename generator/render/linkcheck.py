@@ -25,20 +25,25 @@ class _Links(HTMLParser):
         self.ids: set[str] = set()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name in ("id", "name") and (name == "id" or tag == "a"):
-                self.ids.add(value)
-            elif name in LINK_ATTRIBUTES and not (tag == "link" and _skip_link(attrs)):
-                self.links.append((line, value))
-            elif name == "srcset":
-                for candidate in value.split(","):
-                    if candidate.strip():
-                        self.links.append((line, candidate.strip().split()[0]))
+        _collect(tag, attrs, self.getpos()[0], self.links, self.ids)
 
     handle_startendtag = handle_starttag
+
+
+def _collect(tag: str, attrs: list[tuple[str, str | None]], line: int,
+             links: list[tuple[int, str]], ids: set[str]) -> None:
+    """One start tag's anchors (ids, and names of <a>) and links (href, src, poster, srcset)."""
+    for name, value in attrs:
+        if value is None:
+            continue
+        if name in ("id", "name") and (name == "id" or tag == "a"):
+            ids.add(value)
+        elif name in LINK_ATTRIBUTES and not (tag == "link" and _skip_link(attrs)):
+            links.append((line, value))
+        elif name == "srcset":
+            for candidate in value.split(","):
+                if candidate.strip():
+                    links.append((line, candidate.strip().split()[0]))
 
 
 def _skip_link(attrs: list[tuple[str, str | None]]) -> bool:
@@ -98,17 +103,7 @@ def _page_links_quick(text: str) -> PageLinks | None:
             if attrs:
                 line += text.count("\n", counted, position)
                 counted = position
-            for name, value in attrs:
-                if value is None:
-                    continue
-                if name in ("id", "name") and (name == "id" or tag == "a"):
-                    ids.add(value)
-                elif name in LINK_ATTRIBUTES and not (tag == "link" and _skip_link(attrs)):
-                    links.append((line, value))
-                elif name == "srcset":
-                    for candidate in value.split(","):
-                        if candidate.strip():
-                            links.append((line, candidate.strip().split()[0]))
+                _collect(tag, attrs, line, links, ids)
             raw = _RAW_TEXT.get(tag)
             if raw is not None:  # script and style: text up to their end tag
                 closing = raw.search(text, end)
