@@ -160,6 +160,14 @@ def _history(root: Path, memo: Memo | None) -> tuple[Any, list[Problem]]:
 
 
 PARALLEL_MIN_PIECES = 200  # below this, starting worker processes costs more than it saves
+
+
+def _processes(jobs: int | None, items: int) -> int:
+    """How many processes render `items` things: all cores (at most 8) for enough of them,
+    where processes can be forked; else 1."""
+    workers = min(jobs or os.cpu_count() or 1, 8)
+    return workers if items >= PARALLEL_MIN_PIECES and shards.available() else 1
+
 # The share of the outputs the main process renders in a parallel render: it also digests,
 # checks and writes every output (render/shards.py)
 MAIN_SHARE = 0.4
@@ -256,8 +264,8 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
         else:
             todo.append(index)
     items = [(pieces[i].body, pieces[i].source, pieces[i].body_line) for i in todo]
-    workers = min(jobs or os.cpu_count() or 1, 8)
-    if workers > 1 and len(items) >= PARALLEL_MIN_PIECES and "fork" in mp.get_all_start_methods():
+    workers = _processes(jobs, len(items))
+    if workers > 1:
         size = -(-len(items) // (workers * 4))
         chunks = [(items[i:i + size], links, config.base_path, embeds)
                   for i in range(0, len(items), size)]
@@ -374,20 +382,19 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     bodies, problems = render_bodies(hub, jobs=jobs, memo=bodies_memo)
     memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False))
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
-    workers = min(jobs or os.cpu_count() or 1, 8)
+    workers = _processes(jobs, len(hub.pieces))
     parallel = None
-    if (previous is None and workers > 1 and len(hub.pieces) >= PARALLEL_MIN_PIECES
-            and shards.available()):
+    if previous is None and workers > 1:
         # everything is rendered: over all cores (a build with a record renders few outputs)
         plain = replace(site, reuse=None)
 
         def walk(shard: shards.Shard) -> None:
-            shard.examine = functools.partial(_examine, link_check=link_check)
             worker = replace(plain, shard=shard)
             for renderer in registry():
                 for _ in renderer(worker):
                     pass
-        parallel = shards.Shards(workers, MAIN_SHARE, walk)
+        parallel = shards.Shards(workers, MAIN_SHARE, walk,
+                                 functools.partial(_examine, link_check=link_check))
         site = replace(site, shards=parallel)
     outputs: list[Output] = []
     links: dict[str, linkcheck.PageLinks] = {}
@@ -429,6 +436,9 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     return Rendered(outputs, site.problems, theme, memo.record, links, checks)
 
 
+Examined = tuple[list[Problem], "linkcheck.PageLinks | None", "tuple[str, ...] | None"]
+
+
 def _examine(output: Output, link_check: bool) -> Examined:
     """What is checked on a freshly rendered output's bytes: a feed's problems, a page's links
     and anchors, a feed's link targets (the last two for the link check)."""
@@ -438,9 +448,6 @@ def _examine(output: Output, link_check: bool) -> Examined:
     elif link_check and linkcheck.is_xml_feed(output.path):
         targets = linkcheck.feed_targets(output.data)
     return feedcheck.check_output(output), page, targets
-
-
-Examined = tuple[list[Problem], "linkcheck.PageLinks | None", "tuple[str, ...] | None"]
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:

@@ -49,16 +49,18 @@ def weights_for(processes: int, main_share: float) -> tuple[int, ...]:
 class Shards:
     """In the main process: which outputs are someone else's, and their bytes once sent."""
 
-    def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None]):
-        """Fork `processes - 1` workers, each running `walk` with its own Shard."""
+    def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None],
+                 examine: Callable[[Output], Any]):
+        """Fork `processes - 1` workers, each running `walk` with its own Shard, which runs
+        `examine` on the bytes of each output it renders and sends the result along."""
         self.weights = weights_for(processes, main_share)
         context = mp.get_context("fork")
         self.pipes: list[Any] = []
         self.workers: list[Any] = []
         for index in range(1, processes):
             receive, send = context.Pipe(duplex=False)
-            worker = context.Process(target=_work, args=(walk, Shard(index, self.weights, send)),
-                                     daemon=True)
+            shard = Shard(index, self.weights, send, examine)
+            worker = context.Process(target=_work, args=(walk, shard), daemon=True)
             worker.start()
             send.close()
             self.pipes.append(receive)
@@ -117,13 +119,13 @@ class Shards:
 class Shard:
     """In a worker: renders its own outputs and sends them; the others it only walks past."""
 
-    def __init__(self, index: int, weights: tuple[int, ...], pipe: Any):
+    def __init__(self, index: int, weights: tuple[int, ...], pipe: Any,
+                 examine: Callable[[Output], Any]):
         self.index = index
         self.weights = weights
         self.pipe = pipe
+        self.examine = examine  # the build's checks on an output's bytes, run here
         self.batch: list[tuple[str, bytes, tuple[str, ...], Any]] = []
-        # run on each output's bytes here, its result sent along (the checks of the build)
-        self.examine: Callable[[Output], Any] = lambda _: None
 
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
         if shard_of(path, self.weights) != self.index:
