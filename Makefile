@@ -52,3 +52,5 @@ bench-quick: $(VENV)/.installed
 	$(BIN)/python bench/run.py --stories 1000 --repeats 1
 	$(BIN)/python bench/stages.py 2000 3
 	$(BIN)/python bench/serve_stages.py 2000 5
+	$(BIN)/python bench/components.py markdown 2000 3
+	$(BIN)/python bench/components.py outputs 2000 3

@@ -370,7 +370,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
     path still exist?), an output whose inputs are unchanged comes back `reused`. With `sink`,
     each output is handed over as soon as it is checked, and only its path and whether it was
-    reused are kept (Rendered.outputs then hold no bytes): memory stays flat on large hubs."""
+    reused are kept (Rendered.outputs then hold no bytes): memory stays flat on large hubs.
+    Without `previous`, large hubs are rendered over all cores (render/shards.py)."""
     settings = settings_digest(hub)
     if themes is not None and settings in themes:
         theme = themes[settings]  # its templates compiled already

@@ -173,8 +173,6 @@ def render(text: str, *, source: str, body_line: int, links: dict[str, str],
     env: dict[str, Any] = {"source": source, "body_line": body_line, "links": links,
                            "base_path": base_path, "problems": []}
     if ACCELERATE if accelerate is None else accelerate:
-        from generator.render import markdown_rs  # it uses this module's rules
-
         fast = markdown_rs.render(text, env, embeds)
         if fast is not None:
             return Body(fast[0], fast[1])
@@ -186,3 +184,8 @@ def render(text: str, *, source: str, body_line: int, links: dict[str, str],
         _warn_removed(tokens, env, embeds)
         html = sanitize.clean(html, embeds)
     return Body(html, _excerpt(tokens), tuple(env["problems"]))
+
+
+# The accelerator uses this module's rules (resolve, shorten, heading_slug, COMMENT): imported
+# once they are defined.
+from generator.render import markdown_rs  # noqa: E402

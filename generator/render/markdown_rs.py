@@ -1,4 +1,4 @@
-"""The Markdown accelerator: markdown-it-pyrs (the Rust port of markdown-it, about 4x faster
+"""The Markdown accelerator: markdown-it-pyrs (the Rust port of markdown-it, about 3x faster
 here with foyer's work around it) renders a body when the result is the very Body
 `markdown.render` makes with markdown-it-py, the reference; otherwise it says None and the
 reference renders the body.

@@ -1,0 +1,149 @@
+"""One part of a cold build at a time, old way against new way, alternating, medians of REPEATS:
+
+    python bench/components.py markdown 2000 3       # markdown-it-py alone vs the accelerator
+    python bench/components.py markdown --hub ../shared/corpora/twir 3
+    python bench/components.py links 2000 3          # link reading: HTML parser vs quick reader
+    python bench/components.py outputs 2000 3        # the output stage on 1 process vs all cores
+    python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
+
+A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
+body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
+page, feed and calendar in memory, with the bodies already rendered; `links` and `write` work on
+the site of one build (written into a temporary folder); `write` times SiteWriter putting every
+output into a folder on each DIR (default: the temporary folder's file system, and /dev/shm).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+from generate import generate  # noqa: E402
+
+from generator import build  # noqa: E402
+from generator.render import linkcheck, markdown, markdown_rs, sanitize  # noqa: E402
+from generator.write import SiteWriter  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
+
+
+def _compare(ways: dict[str, Callable[[], object]], repeats: int) -> None:
+    runs: dict[str, list[float]] = {name: [] for name in ways}
+    for _ in range(repeats):
+        for name, way in ways.items():
+            started = time.perf_counter()
+            way()
+            runs[name].append(time.perf_counter() - started)
+    medians = {name: statistics.median(values) for name, values in runs.items()}
+    first = next(iter(medians.values()))
+    for name, seconds in medians.items():
+        print(f"  {name:28} median {seconds:7.2f} s   runs "  # noqa: T201
+              f"{', '.join(f'{s:.2f}' for s in runs[name])}   ×{first / seconds:.2f}")
+
+
+def bench_markdown(root: Path, repeats: int) -> None:
+    hub, _ = build.load(root, now=NOW)
+    assert hub is not None
+    links = {p.source: p.url for p in hub.pieces}
+    config = hub.config
+    embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
+
+    def bodies(accelerate: bool) -> None:
+        for p in hub.pieces:
+            markdown.render(p.body, source=p.source, body_line=p.body_line, links=links,
+                            base_path=config.base_path, embeds=embeds, accelerate=accelerate)
+    print(f"{len(hub.pieces)} bodies, one process")  # noqa: T201
+    markdown_rs.FALLBACKS.clear()
+    _compare({"markdown-it-py": lambda: bodies(False), "accelerated": lambda: bodies(True)},
+             repeats)
+    left = sum(markdown_rs.FALLBACKS.values()) // repeats
+    print(f"  left to markdown-it-py: {left} of {len(hub.pieces)} bodies "  # noqa: T201
+          f"({', '.join(f'{k}: {v // repeats}' for k, v in markdown_rs.FALLBACKS.items())})")
+
+
+def _site(root: Path, work: Path) -> Path:
+    out = work / "site"
+    build.build(root, now=NOW, out=out, link_check=False, cache=False)
+    return out
+
+
+def bench_links(root: Path, repeats: int, work: Path) -> None:
+    pages = [p.read_text("utf-8") for p in _site(root, work).rglob("*.html")
+             if "pagefind" not in p.parts]
+    quick = sum(linkcheck._page_links_quick(t) is not None for t in pages)
+    print(f"{len(pages)} pages ({quick} read the quick way)")  # noqa: T201
+    _compare({"HTML parser": lambda: [linkcheck._page_links_parsed(t) for t in pages],
+              "page_links (quick reader)": lambda: [linkcheck.page_links(t.encode())
+                                                    for t in pages]}, repeats)
+
+
+def bench_outputs(root: Path, repeats: int) -> None:
+    hub, _ = build.load(root, now=NOW)
+    assert hub is not None
+    memo = build.BodyMemo()
+    build.render_bodies(hub, memo=memo)  # the same bodies for every run: the outputs alone
+    print(f"{len(hub.pieces)} pieces, outputs in memory")  # noqa: T201
+    _compare({"1 process": lambda: build.render(hub, link_check=False, jobs=1, bodies_memo=memo),
+              "all cores": lambda: build.render(hub, link_check=False, bodies_memo=memo)},
+             repeats)
+
+
+def bench_write(root: Path, repeats: int, work: Path, folders: list[Path]) -> None:
+    hub, _ = build.load(root, now=NOW)
+    assert hub is not None
+    outputs = build.render(hub, link_check=False).outputs
+    size = sum(len(o.data) for o in outputs)
+    print(f"{len(outputs)} files, {size / 1e6:.0f} MB")  # noqa: T201
+    targets = [Path(tempfile.mkdtemp(prefix="foyer-write-", dir=f)) for f in folders]
+
+    def write(target: Path) -> None:
+        out = target / "site"
+        with SiteWriter(out) as writer:
+            for output in outputs:
+                writer.add(output)
+            writer.finish([])
+        shutil.rmtree(out)
+    try:
+        _compare({f"into {t.parent}": (lambda t=t: write(t)) for t in targets}, repeats)
+    finally:
+        for target in targets:
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def main() -> None:
+    what, args = sys.argv[1], sys.argv[2:]
+    work = Path(tempfile.mkdtemp(prefix="foyer-components-"))
+    try:
+        if args[0] == "--hub":
+            root, rest = Path(args[1]).resolve(), args[2:]
+        else:
+            root, rest = work / "hub", args[1:]
+            generate(int(args[0]), root)
+        repeats = int(rest[0]) if rest else 3
+        if what == "markdown":
+            bench_markdown(root, repeats)
+        elif what == "links":
+            bench_links(root, repeats, work)
+        elif what == "outputs":
+            bench_outputs(root, repeats)
+        elif what == "write":
+            folders = [Path(f) for f in rest[1:]] or [work] + (
+                [Path("/dev/shm")] if Path("/dev/shm").is_dir() else [])
+            bench_write(root, repeats, work, folders)
+        else:
+            raise SystemExit(__doc__)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
