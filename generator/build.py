@@ -8,7 +8,7 @@ import multiprocessing as mp
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -173,17 +173,32 @@ def _processes(jobs: int | None, items: int) -> int:
 MAIN_SHARE = 0.4
 
 
-class _Tracking(dict):  # type: ignore[type-arg]
-    """The content-file → URL map, noting every look-up: a body's HTML depends on those only."""
+class _Tracking(Mapping[str, str]):
+    """The content-file → URL map, noting every look-up: a body's HTML depends on those only.
+    A view of the build's map, not a copy of it (a copy per body made bodies O(pieces²))."""
 
-    def __init__(self, links: dict[str, str]):
-        super().__init__(links)
+    __slots__ = ("links", "used")
+
+    def __init__(self, links: Mapping[str, str]):
+        self.links = links
         self.used: dict[str, str | None] = {}
 
     def get(self, key: str, default: Any = None) -> Any:
-        value = super().get(key, default)
+        value = self.links.get(key, default)
         self.used[key] = value
         return value
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.links)
+
+    def __len__(self) -> int:
+        return len(self.links)
 
 
 BodyJob = tuple[str, str, int]  # body, source, body line

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -161,7 +162,7 @@ def _warn_removed(tokens: list[Token], env: dict[str, Any], embeds: tuple[str, .
                     "trusted", severity="warning"))
 
 
-def render(text: str, *, source: str, body_line: int, links: dict[str, str],
+def render(text: str, *, source: str, body_line: int, links: Mapping[str, str],
            base_path: str = "/", embeds: tuple[str, ...] | None = sanitize.DEFAULT_EMBEDS,
            accelerate: bool | None = None) -> Body:
     """Markdown → HTML (sanitised unless `embeds` is None: trusted), its excerpt, and the
