@@ -78,6 +78,9 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # a Theme lives as long as its files: any change to them is a new settings digest,
+            # hence a new Theme (build.render); no stat of each template at each render
+            auto_reload=False,
         )
         self.env.filters.update({
             "date": self.format_date,
