@@ -81,13 +81,29 @@ _WANTED = re.compile(r"(?:href|src|id|name|poster|srcset)=", re.I)
 _RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
 
+# What the quick reader passes over in one step of the regex engine: text, comments, the
+# doctype, end tags, start tags with no attribute _collect reads (a name of LINK_ATTRIBUTES,
+# id, name or srcset with a value), and script/style elements' text. It stops at a start tag
+# that has one, or at markup _TAG does not read; each is then read one at a time as before.
+_NAME = r"[a-zA-Z_:][-a-zA-Z0-9_:.]*"
+_PLAIN_ATTRIBUTES = (r'(?:\s+(?!(?i:href|src|poster|srcset|id|name)=)' + _NAME
+                     + r'(?:="[^"]*")?)*\s*/?>')
+_RAW = r"(?i:script|style)(?![a-zA-Z0-9-])"
+_SKIP = re.compile(
+    r'(?:[^<]++|<!--.*?-->|<![dD][oO][cC][tT][yY][pP][eE][^<>]*>|</[a-zA-Z][^<>]*>'
+    r'|<(?!' + _RAW + r')[a-zA-Z][a-zA-Z0-9-]*' + _PLAIN_ATTRIBUTES
+    + r'|<(?i:script)(?![a-zA-Z0-9-])' + _PLAIN_ATTRIBUTES + r'.*?(?=</(?i:script))'
+    + r'|<(?i:style)(?![a-zA-Z0-9-])' + _PLAIN_ATTRIBUTES + r'.*?(?=</(?i:style)))*+', re.S)
+
+
 def _page_links_quick(text: str) -> PageLinks | None:
     """What _Links finds, or None when the page holds markup this does not read as it does."""
     links: list[tuple[int, str]] = []
     ids: set[str] = set()
     line, counted = 1, 0
-    position = text.find("<")
-    while position >= 0:
+    size = len(text)
+    position = _SKIP.match(text).end()
+    while position < size:  # at a start tag with links or anchors, or at unread markup
         match = _TAG.match(text, position)
         if match is None:
             return None
@@ -110,7 +126,7 @@ def _page_links_quick(text: str) -> PageLinks | None:
                 if closing is None:
                     return None
                 end = closing.start()
-        position = text.find("<", end)
+        position = _SKIP.match(text, end).end()
     return PageLinks(tuple(links), frozenset(ids))
 
 

@@ -53,3 +53,70 @@ def test_the_quick_reader_reads_what_the_parser_reads() -> None:
     assert found is not None and found == linkcheck._page_links_parsed(html)
     assert ("/up.html?a=1&b=2" in {link for _, link in found.links}
             and found.ids == {"partie-1", "old"})
+
+
+def _one_tag_at_a_time(text: str) -> linkcheck.PageLinks | None:
+    """The quick reader before it passed over tags without links in one regex step: every
+    tag read by _TAG in a Python loop. Kept as the oracle of the faster one."""
+    links: list[tuple[int, str]] = []
+    ids: set[str] = set()
+    line, counted = 1, 0
+    position = text.find("<")
+    while position >= 0:
+        match = linkcheck._TAG.match(text, position)
+        if match is None:
+            return None
+        tag, end = match.group(1), match.end()
+        if tag is not None:
+            tag = tag.lower()
+            given = match.group(2)
+            attrs = [(name.lower(), None if value is None else
+                      linkcheck.unescape(value) if "&" in value else value)
+                     for name, value in linkcheck._ATTRIBUTE.findall(given)
+                     ] if given and linkcheck._WANTED.search(given) else []
+            if attrs:
+                line += text.count("\n", counted, position)
+                counted = position
+                linkcheck._collect(tag, attrs, line, links, ids)
+            raw = linkcheck._RAW_TEXT.get(tag)
+            if raw is not None:
+                closing = raw.search(text, end)
+                if closing is None:
+                    return None
+                end = closing.start()
+        position = text.find("<", end)
+    return linkcheck.PageLinks(tuple(links), frozenset(ids))
+
+
+_PIECES = [
+    "texte ", "\n", "1 < 2", "a > b", "&amp;", "<p>", "</p>", "<br>", "<br/>", "<hr />",
+    '<a href="/x/">', '<a HREF="/y.html?a=1&amp;b=2">',
+    '<a title="a > b" href="/t/">', '<a title="1 < 2">', '<a data-id="d" data-href="h">',
+    '<a name="ancre">', '<span name="n">', '<div id="i">', "<div id>", '<div ID="Up">',
+    '<img src="/i.png" srcset="/a.png 1x, /b.png 2x" alt="">', '<video poster="/p.jpg">',
+    '<link rel="canonical" href="/c/">', '<link rel="alternate" hreflang="en" href="/en/">',
+    '<meta content="href=x">', '<input disabled>', '<x-card data-x="1">', "<scripts>",
+    "<!-- <a href=\"/c1/\"> -->", "<!DOCTYPE html>", "<!doctype html>", "</a>", "</div >",
+    "<script>var a = '<a href=\"/s/\">';</script>", '<script src="/j.js"></script>',
+    "<SCRIPT>x</SCRIPT>", "<style>a > b {}</style>", '<a href="/a/"\n id="n">',
+]
+# markup that sends a page to the parser, now and then
+_ODD = ["1 < 2", "<!-- ouvert", "<script>", "<style>", "<![CDATA[x]]>", "< p>", "<ahref='x'>",
+        "<a  href = \"/sp/\">", "<a href='/q/'>", "<a href=/bare/>"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_quick_reader_on_random_markup(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    quick = 0
+    for _ in range(500):
+        text = "".join(rng.choice(_ODD if rng.random() < 0.02 else _PIECES)
+                       for _ in range(rng.randint(0, 40)))
+        found = linkcheck._page_links_quick(text)
+        assert found == _one_tag_at_a_time(text), text
+        if found is not None:
+            quick += 1
+            assert found == linkcheck._page_links_parsed(text), text
+    assert 100 < quick < 450  # both ways are exercised
