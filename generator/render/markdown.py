@@ -77,7 +77,12 @@ def _rewrite_links(state: StateCore) -> None:
                 child.attrSet(attr, resolve(value, env, line))
 
 
+_AS_IS = ("http://", "https://", "mailto:", "#")  # what resolve gives back untouched
+
+
 def resolve(href: str, env: dict[str, Any], line: int) -> str:
+    if href.startswith(_AS_IS):  # most links: a scheme, or an anchor (no urlsplit needed)
+        return href
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("#") or not parts.path:
         return href

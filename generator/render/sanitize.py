@@ -51,10 +51,13 @@ def _attribute_filter(embeds: frozenset[str]):  # type: ignore[no-untyped-def]
         if element == "input" and attribute == "type":
             return value if value == "checkbox" else None
         if attribute in URL_ATTRIBUTES:
+            if element != "iframe" and value.startswith(("http://", "https://", "/", "#")):
+                return value  # most URLs: no data: scheme, kept as the rules below would
             scheme = urlsplit(value.strip()).scheme.lower()
+            low = value.strip().lower()
             if scheme == "data" and not (element in ("img", "source")
-                                         and value.strip().lower().startswith("data:image/")
-                                         and not value.strip().lower().startswith("data:image/svg")):
+                                         and low.startswith("data:image/")
+                                         and not low.startswith("data:image/svg")):
                 return None
             if element == "iframe" and attribute == "src":
                 host = (urlsplit(value).hostname or "").lower()
