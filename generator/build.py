@@ -461,9 +461,10 @@ def _examine(output: Output, link_check: bool) -> Examined:
     page = targets = None
     if link_check and linkcheck.is_page(output.path):
         page = linkcheck.page_links(output.data)
-    elif link_check and linkcheck.is_xml_feed(output.path):
-        targets = linkcheck.feed_targets(output.data)
-    return feedcheck.check_output(output), page, targets
+    problems, tree = feedcheck.check_parsed(output)  # an XML feed is parsed once, for both
+    if link_check and linkcheck.is_xml_feed(output.path):
+        targets = linkcheck.feed_targets(tree if tree is not None else output.data)
+    return problems, page, targets
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:

@@ -33,17 +33,24 @@ def check_outputs(outputs: list[Output]) -> list[Problem]:
 
 def check_output(output: Output) -> list[Problem]:
     """The problems of one output if it is a feed (none if reused: checked when written)."""
+    return check_parsed(output)[0]
+
+
+def check_parsed(output: Output) -> tuple[list[Problem], ET.Element | None]:
+    """check_output, and the element tree of an RSS or Atom feed when it parses (the link
+    check reads its links from the same tree)."""
     if output.reused:
-        return []
+        return [], None
     name = output.path.rsplit("/", 1)[-1]
     path = f"site/{output.path}"
-    if name == "feed.xml":
-        return _rss(path, output.data)
-    if name == "atom.xml":
-        return _atom(path, output.data)
+    if name in ("feed.xml", "atom.xml"):
+        root = _parse(path, output.data)
+        if isinstance(root, Problem):
+            return [root], None
+        return (_rss if name == "feed.xml" else _atom)(path, root), root
     if name == "feed.json":
-        return _json(path, output.data)
-    return []
+        return _json(path, output.data), None
+    return [], None
 
 
 def _parse(path: str, data: bytes) -> ET.Element | Problem:
@@ -59,10 +66,7 @@ def _problem(path: str, item: str, what: str) -> Problem:
                    "check the piece's fields; this feed would break in readers")
 
 
-def _rss(path: str, data: bytes) -> list[Problem]:
-    root = _parse(path, data)
-    if isinstance(root, Problem):
-        return [root]
+def _rss(path: str, root: ET.Element) -> list[Problem]:
     out = []
     channel = root.find("channel")
     if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
@@ -86,10 +90,7 @@ def _rss(path: str, data: bytes) -> list[Problem]:
     return out
 
 
-def _atom(path: str, data: bytes) -> list[Problem]:
-    root = _parse(path, data)
-    if isinstance(root, Problem):
-        return [root]
+def _atom(path: str, root: ET.Element) -> list[Problem]:
     out = []
     if root.tag != f"{ATOM}feed":
         return [_problem(path, "", "not an Atom feed")]

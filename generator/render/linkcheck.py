@@ -130,12 +130,16 @@ def _page_links_quick(text: str) -> PageLinks | None:
     return PageLinks(tuple(links), frozenset(ids))
 
 
-def feed_targets(data: bytes) -> tuple[str, ...]:
-    """The links of a feed (channel and items) to pages of the site, to check."""
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError:
-        return ()  # the feed check reports it
+def feed_targets(data: bytes | ET.Element) -> tuple[str, ...]:
+    """The links of a feed (channel and items) to pages of the site, to check; from its bytes
+    or its element tree."""
+    if isinstance(data, ET.Element):
+        root = data
+    else:
+        try:
+            root = ET.fromstring(data)
+        except ET.ParseError:
+            return ()  # the feed check reports it
     targets = []
     for element in root.iter():
         target = element.text if element.tag == "link" else element.get("href") \
