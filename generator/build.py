@@ -425,6 +425,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
                 else:
                     found = parallel.examined(output.path) if parallel is not None else None
                     feed_problems, page, targets = found or _examine(output, link_check)
+                    if found is not None and page is not None:
+                        page = linkcheck.shared(page)  # read in a worker, sent here
                     problems.extend(feed_problems)
                     if page is not None:
                         links[output.path] = page

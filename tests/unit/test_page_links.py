@@ -120,3 +120,11 @@ def test_the_quick_reader_on_random_markup(seed: int) -> None:
             quick += 1
             assert found == linkcheck._page_links_parsed(text), text
     assert 100 < quick < 450  # both ways are exercised
+
+
+def test_the_same_link_on_the_same_line_of_two_pages_is_kept_once() -> None:
+    one = linkcheck.page_links(b'<nav><a href="/membres/">M</a></nav>\n<a href="/a/">a</a>')
+    two = linkcheck.page_links(b'<nav><a href="/membres/">M</a></nav>\n<a href="/b/">b</a>')
+    assert one.links[0] is two.links[0] and one.links[1] != two.links[1]
+    sent = linkcheck.PageLinks(tuple((line, "".join(link)) for line, link in one.links), one.ids)
+    assert linkcheck.shared(sent) == one and linkcheck.shared(sent).links[0] is one.links[0]
