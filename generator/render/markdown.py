@@ -120,8 +120,10 @@ def _excerpt(tokens: list[Token]) -> str:
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and index + 1 < len(tokens):
             inline = tokens[index + 1]
-            text = shorten("".join(c.content for c in inline.children or [] if c.type
-                                    in ("text", "code_inline", "softbreak", "hardbreak")))
+            # a line break is a space between words (its token's content is empty)
+            text = shorten("".join(c.content if c.type in ("text", "code_inline") else " "
+                                   for c in inline.children or [] if c.type
+                                   in ("text", "code_inline", "softbreak", "hardbreak")))
             if text:
                 return text
     return ""

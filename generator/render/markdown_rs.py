@@ -67,7 +67,7 @@ def _fallback(reason: str) -> None:
     return None
 
 
-def _text(children: Any, parts: list[str]) -> None:
+def _text(children: Any, parts: list[str], line_break: str = "") -> None:
     """The text of inline nodes as the reference's flat inline children of type text and
     code_inline give it: text inside emphasis and links counts, an image's alt text does not.
     It stops at the first block: a tight list item holds its first paragraph's inline nodes
@@ -78,10 +78,12 @@ def _text(children: Any, parts: list[str]) -> None:
             return
         if name in _TEXT:
             parts.append(child.meta["content"])
+        elif line_break and (name == "softbreak" or name == "hardbreak"):
+            parts.append(line_break)  # the excerpt's: a space (a heading's anchor has none)
         elif name == "code_inline":
             parts.extend(c.meta["content"] for c in child.children)
         elif name != "image" and child.children:
-            _text(child.children, parts)
+            _text(child.children, parts, line_break)
 
 
 def _risky(text: str) -> bool:
@@ -219,7 +221,7 @@ def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
             if name == "list_item" and children[0].name in _BLOCKS:
                 continue
             parts: list[str] = []
-            _text(node.children if name == "paragraph" else children, parts)
+            _text(node.children if name == "paragraph" else children, parts, " ")
             found = markdown.shorten("".join(parts))
             if found:
                 excerpt = found

@@ -50,3 +50,12 @@ def test_missing_content_link_is_a_located_problem() -> None:
 def test_excerpt_is_plain_text() -> None:
     body = render("# T\n\nUn **mot** et [lien](https://x.example).\n", source="s", body_line=1, links={})
     assert body.excerpt == "Un mot et lien."
+
+
+def test_a_line_break_in_the_excerpt_is_a_space() -> None:
+    # a paragraph wrapped over several lines (as most are in a repository) keeps its words apart,
+    # with either engine
+    text = "Une ligne\n*puis une\nautre*  \net [un\nlien](https://x.example).\n"
+    for accelerate in (False, True):
+        body = render(text, source="s", body_line=1, links={}, accelerate=accelerate)
+        assert body.excerpt == "Une ligne puis une autre et un lien."
