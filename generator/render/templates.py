@@ -104,7 +104,10 @@ class Theme:
              caller: Any) -> Markup:
         """`{% call memo('story_card', story, heading) %}…{% endcall %}`: a fragment that only
         depends on its piece (its people and tags among them) and the page's language, rendered
-        once per build (a story's card stands on its list page, its tag pages, its member's)."""
+        once per build (a story's card stands on its list page, its tag pages, its member's).
+        base.html's header and footer are memoised the same way: they depend only on the
+        settings (in every output's fingerprint), the language, the section and the page's
+        piece, which are their key."""
         hub = context.get("hub")
         real = getattr(hub, "_hub", hub)
         if real is not self._memo_hub:
