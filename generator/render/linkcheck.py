@@ -94,20 +94,16 @@ def _page_links_parsed(text: str) -> PageLinks:
     return PageLinks(tuple(parser.links), frozenset(parser.ids))
 
 
-# A start tag whose attributes are bare names or name="value", or what the parser skips
-# (comments, the doctype, end tags); anything else at a '<' sends the page to the parser.
-_TAG = re.compile(r'<(?:!--.*?-->|![dD][oO][cC][tT][yY][pP][eE][^<>]*>|/[a-zA-Z][^<>]*>'
-                  r'|([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)'
-                  r'\s*/?>)', re.S)
 _ATTRIBUTE = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?')
-_WANTED = re.compile(r"(?:href|src|id|name|poster|srcset)=", re.I)
 _RAW_TEXT = {"script": re.compile(r"</script", re.I), "style": re.compile(r"</style", re.I)}
 
 
-# What the quick reader passes over in one step of the regex engine: text, comments, the
-# doctype, end tags, start tags with no attribute _collect reads (a name of LINK_ATTRIBUTES,
-# id, name or srcset with a value), and script/style elements' text. It stops at a start tag
-# that has one, or at markup _TAG does not read; each is then read one at a time as before.
+# The quick reader reads start tags whose attributes are bare names or name="value", and
+# passes over what the parser skips (comments, the doctype, end tags); anything else at a '<'
+# sends the page to the parser. What it passes over in one step of the regex engine: text,
+# comments, the doctype, end tags, start tags with no attribute _collect reads (a name of
+# LINK_ATTRIBUTES, id, name or srcset with a value), and script/style elements' text. It stops
+# at a start tag that has one (read in the same step), or at markup it does not read.
 _NAME = r"[a-zA-Z_:][-a-zA-Z0-9_:.]*"
 _PLAIN_ATTRIBUTES = (r'(?:\s+(?!(?i:href|src|poster|srcset|id|name)=)' + _NAME
                      + r'(?:="[^"]*")?)*\s*/?>')
@@ -119,38 +115,43 @@ _SKIP = re.compile(
     + r'|<(?i:style)(?![a-zA-Z0-9-])' + _PLAIN_ATTRIBUTES + r'.*?(?=</(?i:style)))*+', re.S)
 
 
+# One step of the quick reader: what it passes over, then the start tag it stopped at, if any.
+_STEP = re.compile(_SKIP.pattern + r'(?:<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+' + _NAME
+                   + r'(?:="[^"]*")?)*)\s*/?>)?', re.S)
+
+
 def _page_links_quick(text: str) -> PageLinks | None:
     """What _Links finds, or None when the page holds markup this does not read as it does."""
     links: list[tuple[int, str]] = []
     ids: set[str] = set()
     line, counted = 1, 0
     size = len(text)
-    position = _SKIP.match(text).end()
-    while position < size:  # at a start tag with links or anchors, or at unread markup
-        match = _TAG.match(text, position)
-        if match is None:
-            return None
+    step, attributes = _STEP.match, _ATTRIBUTE.findall
+    position = 0
+    while True:
+        match = step(text, position)
         tag = match.group(1)
-        end = match.end()
-        if tag is not None:
-            tag = tag.lower()
-            given = match.group(2)
-            attrs = [(name.lower(), None if value is None else
-                      unescape(value) if "&" in value else value)
-                     for name, value in _ATTRIBUTE.findall(given)
-                     ] if given and _WANTED.search(given) else []
-            if attrs:
-                line += text.count("\n", counted, position)
-                counted = position
-                _collect(tag, attrs, line, links, ids)
-            raw = _RAW_TEXT.get(tag)
-            if raw is not None:  # script and style: text up to their end tag
-                closing = raw.search(text, end)
-                if closing is None:
-                    return None
-                end = closing.start()
-        position = _SKIP.match(text, end).end()
-    return PageLinks(tuple(links), frozenset(ids))
+        if tag is None:  # the end, or markup this does not read
+            if match.end() < size:
+                return None
+            return PageLinks(tuple(links), frozenset(ids))
+        # a start tag with links or anchors (or a script or style element)
+        tag = tag.lower()
+        given = match.group(2)
+        if given:
+            start = match.start(1) - 1
+            line += text.count("\n", counted, start)
+            counted = start
+            _collect(tag, [(name.lower(), None if value is None else
+                            unescape(value) if "&" in value else value)
+                           for name, value in attributes(given)], line, links, ids)
+        position = match.end()
+        raw = _RAW_TEXT.get(tag)
+        if raw is not None:  # script and style: text up to their end tag
+            closing = raw.search(text, position)
+            if closing is None:
+                return None
+            position = closing.start()
 
 
 def feed_targets(data: bytes | ET.Element) -> tuple[str, ...]:
