@@ -98,3 +98,21 @@ def test_checks_on_a_workers_outputs_report_what_a_serial_build_reports(
     expected = [str(p) for p in serial.value.problems]
     assert len([p for p in expected if "nulle-part" in p]) == 6
     assert [str(p) for p in parallel.value.problems] == expected
+
+
+@pytest.mark.timeout(60)
+def test_a_worker_whose_reader_is_gone_stops_sending_and_does_not_hang() -> None:
+    import multiprocessing as mp
+
+    receive, send = mp.get_context("fork").Pipe(duplex=False)
+    shard = shards.Shard(0, (1000,), send, lambda output: None)  # every output is its own
+    first = [(f"a/{n}.html", b"x" * 100) for n in range(shards.BATCH)]
+    for path, data in first:
+        shard.render(path, lambda _, data=data: data)
+    assert [p for p, *_ in receive.recv()] == [p for p, _ in first]  # sent by its thread
+    receive.close()
+    with pytest.raises(BrokenPipeError):  # the main process stopped listening
+        for n in range(100 * shards.BATCH * shards.OUTBOX):
+            shard.render(f"b/{n}.html", lambda _: b"y" * 10_000)
+        shard.finish()
+    send.close()

@@ -16,6 +16,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import posixpath
+import queue
+import threading
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +26,7 @@ from generator.render.outputs import Output
 from generator.render.reuse import Recorder
 
 BATCH = 64  # outputs per message from a worker
+OUTBOX = 8  # messages a worker keeps while the main process is busy (its own outputs, writing)
 SHARES = 1000
 
 
@@ -117,7 +120,9 @@ class Shards:
 
 
 class Shard:
-    """In a worker: renders its own outputs and sends them; the others it only walks past."""
+    """In a worker: renders its own outputs and sends them; the others it only walks past.
+    Messages go through a thread, so that rendering goes on while the main process, busy with
+    its own outputs, does not read the pipe."""
 
     def __init__(self, index: int, weights: tuple[int, ...], pipe: Any,
                  examine: Callable[[Output], Any]):
@@ -126,6 +131,9 @@ class Shard:
         self.pipe = pipe
         self.examine = examine  # the build's checks on an output's bytes, run here
         self.batch: list[tuple[str, bytes, tuple[str, ...], Any]] = []
+        self.outbox: queue.Queue[Any] = queue.Queue(OUTBOX)
+        self.sender: threading.Thread | None = None
+        self.broken = False  # the main process stopped listening
 
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
         if shard_of(path, self.weights) != self.index:
@@ -138,15 +146,43 @@ class Shard:
 
     def flush(self) -> None:
         if self.batch:
-            self.pipe.send(self.batch)
+            self._send(self.batch)
             self.batch = []
+
+    def finish(self) -> None:
+        """Send what is left and the end mark; return once all is sent."""
+        self.flush()
+        self._send(None)
+        if self.sender is not None:
+            self.outbox.put(_STOP)
+            self.sender.join()
+        if self.broken:
+            raise BrokenPipeError
+
+    def _send(self, message: Any) -> None:
+        if self.broken:
+            raise BrokenPipeError
+        if self.sender is None:
+            self.sender = threading.Thread(target=self._drain, daemon=True)
+            self.sender.start()
+        self.outbox.put(message)
+
+    def _drain(self) -> None:
+        while (message := self.outbox.get()) is not _STOP:
+            if not self.broken:
+                try:
+                    self.pipe.send(message)
+                except OSError:  # BrokenPipeError among them: what is left is dropped
+                    self.broken = True
+
+
+_STOP = object()
 
 
 def _work(walk: Callable[[Shard], None], shard: Shard) -> None:
     try:
         walk(shard)
-        shard.flush()
-        shard.pipe.send(None)
+        shard.finish()
     except BrokenPipeError:
         pass  # the main process stopped listening (it failed, or renders the rest itself)
     finally:
