@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import json
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -26,11 +25,7 @@ from generator.render.urls import absolutize
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
-ET.register_namespace("atom", ATOM)
-ET.register_namespace("dc", DC)
-ET.register_namespace("content", CONTENT)
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -126,68 +121,121 @@ def _updated(feed: Feed, now: dt.datetime) -> dt.datetime:
     return max((i.published for i in feed.items), default=now)
 
 
+# RSS and Atom are written as text: the bytes ElementTree would write for the same elements
+# (indented by ET.indent, serialised by ET.tostring with its declaration), which its serialiser
+# made at one Python call and one write per piece of text, most of a feed's cost.
+# tests/unit/test_feed_xml.py holds them to ElementTree on real hubs and odd text.
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+def _escaped(text: str) -> str:
+    """ElementTree's escaping of text."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _quoted(value: str) -> str:
+    """ElementTree's escaping of an attribute value."""
+    value = _escaped(value)
+    if '"' in value:
+        value = value.replace('"', "&quot;")
+    if "\r" in value:
+        value = value.replace("\r", "&#13;")
+    if "\n" in value:
+        value = value.replace("\n", "&#10;")
+    if "\t" in value:
+        value = value.replace("\t", "&#09;")
+    return value
+
+
+def _leaf(out: list[str], indent: str, tag: str, text: str | None, attributes: str = "") -> None:
+    """An element with text only; ElementTree writes an empty one as <tag />."""
+    if text:
+        out.append(f"{indent}<{tag}{attributes}>{_escaped(text)}</{tag}>\n")
+    else:
+        out.append(f"{indent}<{tag}{attributes} />\n")
+
+
+def _document(out: list[str]) -> bytes:
+    out[-1] = out[-1].rstrip("\n")  # the root's closing tag ends the text, then one newline
+    return (_DECLARATION + "".join(out) + "\n").encode("utf-8", "xmlcharrefreplace")
+
+
 def rss(feed: Feed, site: Site) -> bytes:
     absolute = site.theme.absolute
-    root = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(root, "channel")
-    ET.SubElement(channel, "title").text = clean(feed.title)
-    ET.SubElement(channel, "link").text = feed.page_url
-    ET.SubElement(channel, "description").text = clean(site.hub.config.description or feed.title)
-    ET.SubElement(channel, f"{{{ATOM}}}link", {
-        "href": absolute(site.hub.config.base_path + feed.folder + "feed.xml"),
-        "rel": "self", "type": "application/rss+xml"})
-    ET.SubElement(channel, "language").text = site.hub.config.language
-    ET.SubElement(channel, "lastBuildDate").text = format_datetime(_updated(feed, site.hub.now))
-    ET.SubElement(channel, "generator").text = "foyer"
+    config = site.hub.config
+    declared = [f' xmlns:atom="{ATOM}"']  # the prefixes used, in their order
+    if any(item.html for item in feed.items):
+        declared.append(f' xmlns:content="{CONTENT}"')
+    if any(item.authors for item in feed.items):
+        declared.append(f' xmlns:dc="{DC}"')
+    out = [f'<rss{"".join(declared)} version="2.0">\n', "  <channel>\n"]
+    _leaf(out, "    ", "title", clean(feed.title))
+    _leaf(out, "    ", "link", feed.page_url)
+    _leaf(out, "    ", "description", clean(config.description or feed.title))
+    self_url = _quoted(absolute(config.base_path + feed.folder + "feed.xml"))
+    out.append(f'    <atom:link href="{self_url}" rel="self" type="application/rss+xml" />\n')
+    _leaf(out, "    ", "language", config.language)
+    _leaf(out, "    ", "lastBuildDate", format_datetime(_updated(feed, site.hub.now)))
+    out.append("    <generator>foyer</generator>\n")
     for item in feed.items:
-        node = ET.SubElement(channel, "item")
-        ET.SubElement(node, "title").text = item.title
-        ET.SubElement(node, "link").text = item.url
-        ET.SubElement(node, "guid", {"isPermaLink": "false"}).text = item.id
-        ET.SubElement(node, "pubDate").text = format_datetime(item.published)
+        out.append("    <item>\n")
+        _leaf(out, "      ", "title", item.title)
+        _leaf(out, "      ", "link", item.url)
+        _leaf(out, "      ", "guid", item.id, ' isPermaLink="false"')
+        _leaf(out, "      ", "pubDate", format_datetime(item.published))
         for name, _ in item.authors:
-            ET.SubElement(node, f"{{{DC}}}creator").text = clean(name)
+            _leaf(out, "      ", "dc:creator", clean(name))
         for _, name in item.tags:
-            ET.SubElement(node, "category").text = name
-        ET.SubElement(node, "description").text = item.summary
+            _leaf(out, "      ", "category", name)
+        _leaf(out, "      ", "description", item.summary)
         if item.html:
-            ET.SubElement(node, f"{{{CONTENT}}}encoded").text = item.html
-    return _xml(root)
+            _leaf(out, "      ", "content:encoded", item.html)
+        out.append("    </item>\n")
+    out.append("  </channel>\n</rss>\n")
+    return _document(out)
 
 
 def atom(feed: Feed, site: Site) -> bytes:
     absolute = site.theme.absolute
-    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: site.hub.config.language})
-    ET.SubElement(root, "id").text = feed.page_url
-    ET.SubElement(root, "title").text = clean(feed.title)
-    ET.SubElement(root, "updated").text = _updated(feed, site.hub.now).isoformat()
-    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html",
-                                              "href": feed.page_url})
-    ET.SubElement(root, "link", {
-        "rel": "self", "type": "application/atom+xml",
-        "href": absolute(site.hub.config.base_path + feed.folder + "atom.xml")})
-    author = ET.SubElement(root, "author")
-    ET.SubElement(author, "name").text = clean(site.hub.config.title)
-    ET.SubElement(root, "generator").text = "foyer"
+    config = site.hub.config
+    out = [f'<feed xmlns="{ATOM}" xml:lang="{_quoted(config.language)}">\n']
+    _leaf(out, "  ", "id", feed.page_url)
+    _leaf(out, "  ", "title", clean(feed.title))
+    _leaf(out, "  ", "updated", _updated(feed, site.hub.now).isoformat())
+    out.append(f'  <link rel="alternate" type="text/html" href="{_quoted(feed.page_url)}" />\n')
+    self_url = _quoted(absolute(config.base_path + feed.folder + "atom.xml"))
+    out.append(f'  <link rel="self" type="application/atom+xml" href="{self_url}" />\n')
+    out.append("  <author>\n")
+    _leaf(out, "    ", "name", clean(config.title))
+    out.append("  </author>\n  <generator>foyer</generator>\n")
     for item in feed.items:
-        entry = ET.SubElement(root, "entry")
-        ET.SubElement(entry, "id").text = item.id
-        ET.SubElement(entry, "title").text = item.title
-        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html",
-                                                   "href": item.url})
-        ET.SubElement(entry, "published").text = item.published.isoformat()
-        ET.SubElement(entry, "updated").text = item.published.isoformat()
+        out.append("  <entry>\n")
+        _leaf(out, "    ", "id", item.id)
+        _leaf(out, "    ", "title", item.title)
+        out.append(f'    <link rel="alternate" type="text/html" href="{_quoted(item.url)}" />\n')
+        published = item.published.isoformat()
+        _leaf(out, "    ", "published", published)
+        _leaf(out, "    ", "updated", published)
         for name, url in item.authors:
-            person = ET.SubElement(entry, "author")
-            ET.SubElement(person, "name").text = clean(name)
-            ET.SubElement(person, "uri").text = url
+            out.append("    <author>\n")
+            _leaf(out, "      ", "name", clean(name))
+            _leaf(out, "      ", "uri", url)
+            out.append("    </author>\n")
         for slug, name in item.tags:
-            ET.SubElement(entry, "category", {"term": slug, "label": name})
+            out.append(f'    <category term="{_quoted(slug)}" label="{_quoted(name)}" />\n')
         if item.summary:
-            ET.SubElement(entry, "summary").text = item.summary
+            _leaf(out, "    ", "summary", item.summary)
         if item.html:
-            ET.SubElement(entry, "content", {"type": "html"}).text = item.html
-    return _xml(root)
+            _leaf(out, "    ", "content", item.html, ' type="html"')
+        out.append("  </entry>\n")
+    out.append("</feed>\n")
+    return _document(out)
 
 
 def json_feed(feed: Feed, site: Site) -> bytes:
@@ -221,12 +269,57 @@ def json_feed(feed: Feed, site: Site) -> bytes:
             entry["image"] = item.image
         items.append(entry)
     data["items"] = items
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (json_text(data) + "\n").encode("utf-8")
 
 
-def _xml(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+_STRING = json.encoder.encode_basestring  # the encoder of json.dumps(ensure_ascii=False)
+
+
+def json_text(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False, indent=2), without its generator per container
+    and item (most of a JSON feed's cost). tests/unit/test_feed_xml.py holds it to json.dumps."""
+    out: list[str] = []
+    try:
+        _json(value, "\n", out)
+    except _NotPlain:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    """A key that is not a string: json.dumps has its own rules for those."""
+
+
+def _json(value: object, newline: str, out: list[str]) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_STRING(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                raise _NotPlain
+            out.append(separator + _STRING(key) + ": ")
+            separator = "," + inner
+            _json(item, inner, out)
+        out.append(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:  # type: ignore[attr-defined]
+            out.append(separator)
+            separator = "," + inner
+            _json(item, inner, out)
+        out.append(newline + "]")
+    else:  # numbers, booleans, null: rare here
+        out.append(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 LEAVES = ("feed.xml", "atom.xml", "feed.json")
