@@ -20,11 +20,15 @@ URL_ATTR = re.compile(r"""\s(?:href|src|poster)\s*=\s*["']([^"']*)["']""")
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:\d{2}|Z)$")
 
 
+# What is absolute for sure, without splitting it: a scheme and a host, or mailto:
+_ABSOLUTE = re.compile(r"https?://[^/?#\s]|mailto:")
+
+
 @functools.lru_cache(maxsize=32768)
 def _relative_urls(html: str) -> tuple[str, ...]:
     """Memoised: one item's content stands in many feeds and in three formats."""
-    return tuple(u for u in URL_ATTR.findall(html or "") if not urlsplit(u).scheme
-                 or not urlsplit(u).netloc and not u.startswith("mailto:"))
+    return tuple(u for u in URL_ATTR.findall(html or "") if not _ABSOLUTE.match(u) and (
+        not urlsplit(u).scheme or not urlsplit(u).netloc and not u.startswith("mailto:")))
 
 
 def check_outputs(outputs: list[Output]) -> list[Problem]:

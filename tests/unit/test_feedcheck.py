@@ -27,3 +27,16 @@ def test_a_broken_feed_is_reported_once_and_gives_no_tree() -> None:
     assert tree is not None and [p.message for p in problems] == ["not an Atom feed"]
     assert feedcheck.check_parsed(Output("feed.json", b"{}"))[1] is None
     assert feedcheck.check_parsed(Output("a/index.html", b"<p>")) == ([], None)
+
+
+def test_relative_urls_in_content_are_found_with_or_without_the_quick_way() -> None:
+    from urllib.parse import urlsplit
+
+    cases = ["https://x.org/a", "http://x", "http:///a", "https://", "http://?q", "https:// x",
+             "mailto:a@b", "mailto:", "/a", "a.html", "#x", "HTTPS://x", "http://[::1]/",
+             "http://\tx", "data:x", "javascript:x", "//x/y", "../m.md"]
+    html = "".join(f'<a href="{url}">x</a>' for url in cases)
+    feedcheck._relative_urls.cache_clear()
+    assert feedcheck._relative_urls(html) == tuple(
+        u for u in cases if not urlsplit(u).scheme
+        or not urlsplit(u).netloc and not u.startswith("mailto:"))
