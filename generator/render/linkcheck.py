@@ -115,9 +115,12 @@ _SKIP = re.compile(
     + r'|<(?i:style)(?![a-zA-Z0-9-])' + _PLAIN_ATTRIBUTES + r'.*?(?=</(?i:style)))*+', re.S)
 
 
-# One step of the quick reader: what it passes over, then the start tag it stopped at, if any.
-_STEP = re.compile(_SKIP.pattern + r'(?:<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+' + _NAME
-                   + r'(?:="[^"]*")?)*)\s*/?>)?', re.S)
+# One step of the quick reader: what it passes over, then the start tag it stopped at, if any:
+# most are <a href="…"> with no other attribute read (group 1: the link, nothing to unescape),
+# the others are read attribute by attribute (group 2: the tag, 3: its attributes).
+_STEP = re.compile(_SKIP.pattern + r'(?:<a href="([^"&]*)"' + _PLAIN_ATTRIBUTES
+                   + r'|<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+' + _NAME + r'(?:="[^"]*")?)*)\s*/?>)?',
+                   re.S)
 
 
 def _page_links_quick(text: str) -> PageLinks | None:
@@ -130,16 +133,22 @@ def _page_links_quick(text: str) -> PageLinks | None:
     position = 0
     while True:
         match = step(text, position)
-        tag = match.group(1)
+        link, tag, given = match.groups()
+        if link is not None:  # <a href="…">
+            start = match.start(1) - 9
+            line += text.count("\n", counted, start)
+            counted = start
+            links.append(_shared(line, link))
+            position = match.end()
+            continue
         if tag is None:  # the end, or markup this does not read
             if match.end() < size:
                 return None
             return PageLinks(tuple(links), frozenset(ids))
         # a start tag with links or anchors (or a script or style element)
         tag = tag.lower()
-        given = match.group(2)
         if given:
-            start = match.start(1) - 1
+            start = match.start(2) - 1
             line += text.count("\n", counted, start)
             counted = start
             _collect(tag, [(name.lower(), None if value is None else

@@ -97,7 +97,9 @@ def _one_tag_at_a_time(text: str) -> linkcheck.PageLinks | None:
 
 _PIECES = [
     "texte ", "\n", "1 < 2", "a > b", "&amp;", "<p>", "</p>", "<br>", "<br/>", "<hr />",
-    '<a href="/x/">', '<a HREF="/y.html?a=1&amp;b=2">',
+    '<a href="/x/">', '<a HREF="/y.html?a=1&amp;b=2">', '<a href="/z/?a&amp;b">',
+    '<a href="/f/" data-pagefind-filter="tag">', '<a href="/g/" aria-current="page" />',
+    '<a href="/h/" name="n">', '<a href="">', '<abbr href="/i/">', '<a href="/j/"\n>',
     '<a title="a > b" href="/t/">', '<a title="1 < 2">', '<a data-id="d" data-href="h">',
     '<a name="ancre">', '<span name="n">', '<div id="i">', "<div id>", '<div ID="Up">',
     '<img src="/i.png" srcset="/a.png 1x, /b.png 2x" alt="">', '<video poster="/p.jpg">',
