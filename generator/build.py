@@ -381,12 +381,14 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
            bodies_memo: BodyMemo | None = None,
            themes: dict[str, Theme] | None = None,
            sink: Callable[[Output], None] | None = None,
-           checked: linkcheck.LinkChecks | None = None) -> Rendered:
+           checked: linkcheck.LinkChecks | None = None, record: bool = True) -> Rendered:
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
     path still exist?), an output whose inputs are unchanged comes back `reused`. With `sink`,
     each output is handed over as soon as it is checked, and only its path and whether it was
     reused are kept (Rendered.outputs then hold no bytes): memory stays flat on large hubs.
-    Without `previous`, large hubs are rendered over all cores (render/shards.py)."""
+    Without `previous`, large hubs are rendered over all cores (render/shards.py). Without
+    `record` (a build that keeps no cache) and without `previous`, outputs are not
+    fingerprinted: Rendered.record is then empty."""
     settings = settings_digest(hub)
     if themes is not None and settings in themes:
         theme = themes[settings]  # its templates compiled already
@@ -396,7 +398,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             themes.clear()
             themes[settings] = theme
     bodies, problems = render_bodies(hub, jobs=jobs, memo=bodies_memo)
-    memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False))
+    memo = reuse.Reuse(hub, bodies, settings, previous, have or (lambda _: False)) \
+        if record or previous is not None else None
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
     workers = _processes(jobs, len(hub.pieces))
     parallel = None
@@ -451,7 +454,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             links, feeds, files, hub.config.base_path, urlsplit(hub.config.base_url).netloc,
             fresh=fresh, checked=checked, known=known_links, ignore_prefixes=("pagefind/",))
         problems.extend(_locate_in_sources(found, hub))
-    return Rendered(outputs, site.problems, theme, memo.record, links, checks)
+    return Rendered(outputs, site.problems, theme,
+                    memo.record if memo is not None else reuse.Record(settings), links, checks)
 
 
 Examined = tuple[list[Problem], "linkcheck.PageLinks | None", "tuple[str, ...] | None"]
@@ -492,7 +496,7 @@ def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True
     """Everything `foyer build` would report, without writing anything."""
     hub, problems = load(root, now=now)
     if hub is not None and not problems.errors:
-        problems.extend(render(hub, link_check=link_check, jobs=jobs).problems)
+        problems.extend(render(hub, link_check=link_check, jobs=jobs, record=False).problems)
     return problems.sorted()
 
 
@@ -553,7 +557,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
                               known_links=known_links, bodies_memo=memo.bodies,
                               sink=writer.add,
                               checked=saved.checks if saved is not None and memo.record
-                              is not None else None)
+                              is not None else None, record=cache)
             outputs, theme = rendered.outputs, rendered.theme
             problems.extend(rendered.problems)
             if problems.errors or (strict and problems.warnings):
