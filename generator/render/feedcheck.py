@@ -31,6 +31,11 @@ def _relative_urls(html: str) -> tuple[str, ...]:
         not urlsplit(u).scheme or not urlsplit(u).netloc and not u.startswith("mailto:")))
 
 
+def forget() -> None:
+    """Drop the memo of item contents (a build's feeds are all checked)."""
+    _relative_urls.cache_clear()
+
+
 def check_outputs(outputs: list[Output]) -> list[Problem]:
     return [p for output in outputs for p in check_output(output)]
 
