@@ -68,21 +68,30 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
     assert tree(out, search=False) == tree(clean.out, search=False)
 
 
-def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(
-        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
-        ) -> None:
+@pytest.mark.parametrize("cache", [False, True])  # the main process takes a worker's bytes
+def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(  # as they are, or
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        cache: bool) -> None:  # with the record of what it read
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
     render = shards.Shard.render
     seen: list[str] = []
+    finished = tmp_path / "finished"
 
     def dying(self, path, make):  # type: ignore[no-untyped-def]
         seen.append(path)
-        if len(seen) == 200:
+        if len(seen) == 80:
             self.flush()
             os._exit(3)  # killed half-way through, some of its outputs sent
         render(self, path, make)
     monkeypatch.setattr(shards.Shard, "render", dying)
-    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    start = shards.Shard.finish
+
+    def finishing(self):  # type: ignore[no-untyped-def]
+        finished.touch()  # the worker got to the end: it did not die
+        start(self)
+    monkeypatch.setattr(shards.Shard, "finish", finishing)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=cache)
+    assert not finished.exists()
     assert tree(tmp_path / "site", search=False) == serial
 
 

@@ -50,11 +50,16 @@ class Site:
         return Output(path, b"", True, born) if data is None else Output(path, data, False, born)
 
     def untouched(self, path: str) -> Output | None:
-        """The last build's output at `path` when nothing it depends on changed (see
-        Reuse.untouched): a renderer may call this before gathering the output's inputs."""
+        """The output at `path` when it needs no rendering here: the last build's, when nothing
+        it depends on changed (see Reuse.untouched); in a parallel render, one that another
+        process renders (a worker walks past the others' outputs; the main process of a build
+        that fingerprints nothing takes a worker's bytes as they are). A renderer may call this
+        before gathering the output's inputs."""
+        if self.shard is not None:
+            return None if self.shard.owns(path) else Output(path, b"")
         reuse = self.reuse
         if reuse is None:
-            return None
+            return self.shards.worker_output(path) if self.shards is not None else None
         born = reuse.kept(path)
         return None if born is None else Output(path, b"", True, born)
 

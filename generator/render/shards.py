@@ -91,6 +91,19 @@ class Shards:
             return data
         return fetched
 
+    def worker_output(self, path: str) -> Output | None:
+        """A worker's output, taken as it is (bytes, and what it examined on them), or None
+        when `path` is this process's (or the worker is gone: it is rendered here then)."""
+        owner = shard_of(path, self.weights)
+        if owner == 0:
+            return None
+        found = self._take(owner - 1, path)
+        if found is None:
+            return None
+        data, _, examined = found
+        self.found[path] = examined
+        return Output(path, data)
+
     def examined(self, path: str) -> Any:
         """What the worker that rendered `path` examined on its bytes (Shard.examine), or
         None when this process rendered it."""
@@ -135,8 +148,11 @@ class Shard:
         self.sender: threading.Thread | None = None
         self.broken = False  # the main process stopped listening
 
+    def owns(self, path: str) -> bool:
+        return shard_of(path, self.weights) == self.index
+
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
-        if shard_of(path, self.weights) != self.index:
+        if not self.owns(path):
             return
         recorder = Recorder()
         data = make(recorder)
