@@ -128,29 +128,21 @@ def _updated(feed: Feed, now: dt.datetime) -> dt.datetime:
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
-def _escaped(text: str) -> str:
-    """ElementTree's escaping of text."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
+# ElementTree's escaping, in its order: of text, and of an attribute value
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                      ("\t", "&#09;"))
+
+
+def _escaped(text: str, escapes: tuple[tuple[str, str], ...] = _TEXT_ESCAPES) -> str:
+    for old, new in escapes:
+        if old in text:
+            text = text.replace(old, new)
     return text
 
 
 def _quoted(value: str) -> str:
-    """ElementTree's escaping of an attribute value."""
-    value = _escaped(value)
-    if '"' in value:
-        value = value.replace('"', "&quot;")
-    if "\r" in value:
-        value = value.replace("\r", "&#13;")
-    if "\n" in value:
-        value = value.replace("\n", "&#10;")
-    if "\t" in value:
-        value = value.replace("\t", "&#09;")
-    return value
+    return _escaped(value, _ATTRIBUTE_ESCAPES)
 
 
 def _leaf(out: list[str], indent: str, tag: str, text: str | None, attributes: str = "") -> None:
