@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import format_datetime
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as _escaped
 
 from generator.model import routes
 from generator.model.entries import Newsletter, Piece, Resource, Story
@@ -128,21 +129,12 @@ def _updated(feed: Feed, now: dt.datetime) -> dt.datetime:
 _DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
 
 
-# ElementTree's escaping, in its order: of text, and of an attribute value
-_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
-_ATTRIBUTE_ESCAPES = (*_TEXT_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
-                      ("\t", "&#09;"))
-
-
-def _escaped(text: str, escapes: tuple[tuple[str, str], ...] = _TEXT_ESCAPES) -> str:
-    for old, new in escapes:
-        if old in text:
-            text = text.replace(old, new)
-    return text
+# ElementTree's escaping of text (&, <, >) and of an attribute value (also ", CR, LF, tab)
+_ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _quoted(value: str) -> str:
-    return _escaped(value, _ATTRIBUTE_ESCAPES)
+    return _escaped(value, _ATTRIBUTE_ENTITIES)
 
 
 def _leaf(out: list[str], indent: str, tag: str, text: str | None, attributes: str = "") -> None:
