@@ -81,11 +81,10 @@ class Shards:
             return make
 
         def fetched(recorder: Recorder | None) -> bytes:
-            found = self._take(owner - 1, path)
+            found = self._taken(owner, path)
             if found is None:
                 return make(recorder)  # the worker is gone: rendered here, the same bytes
-            data, reads, examined = found
-            self.found[path] = examined
+            data, reads = found
             if recorder is not None:
                 recorder.reads.update(dict.fromkeys(reads))
             return data
@@ -95,14 +94,17 @@ class Shards:
         """A worker's output, taken as it is (bytes, and what it examined on them), or None
         when `path` is this process's (or the worker is gone: it is rendered here then)."""
         owner = shard_of(path, self.weights)
-        if owner == 0:
-            return None
+        found = self._taken(owner, path) if owner != 0 else None
+        return Output(path, found[0]) if found is not None else None
+
+    def _taken(self, owner: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
+        """The bytes and reads worker `owner` sent for `path` (what it examined is kept for
+        `examined`), or None when it is gone without sending them."""
         found = self._take(owner - 1, path)
         if found is None:
             return None
-        data, _, examined = found
-        self.found[path] = examined
-        return Output(path, data)
+        data, reads, self.found[path] = found
+        return data, reads
 
     def examined(self, path: str) -> Any:
         """What the worker that rendered `path` examined on its bytes (Shard.examine), or
