@@ -126,3 +126,17 @@ def test_feed_check_reports_a_broken_feed(monkeypatch: pytest.MonkeyPatch, make_
 def test_example_and_corpus_feeds(built_example: Path, built_corpus: Path) -> None:
     assert check_site_feeds(built_example) > 30
     assert check_site_feeds(built_corpus) >= 9
+
+
+def test_a_summary_taken_from_a_wrapped_paragraph_keeps_its_words_apart(
+        make_hub, now: dt.datetime, tmp_path: Path) -> None:
+    # most bodies in a repository are wrapped; a feed reader shows the summary as one line
+    hub = make_hub({"content/members/ana.md": ANA, "content/stories/wrapped.md":
+                    "---\ntitle: Wrapped\ndate: 2026-01-02\nmembers: [ana]\n---\n"
+                    "Le pain se fait\nle samedi, avec *la\nfarine* du moulin.\n"})
+    out = tmp_path / "site"
+    build(hub, now=now, out=out, link_check=False)
+    said = "Le pain se fait le samedi, avec la farine du moulin."
+    for name in ("feed.xml", "atom.xml"):
+        assert feedparser.parse((out / name).read_bytes()).entries[0].summary == said, name
+    assert json.loads((out / "feed.json").read_text("utf-8"))["items"][0]["summary"] == said

@@ -107,3 +107,18 @@ def test_example_hub_calendars_parse(built_example: Path) -> None:
     for path in files:
         cal = icalendar.Calendar.from_ical(path.read_bytes())
         assert cal.walk("VEVENT"), path
+
+
+def test_a_description_from_a_wrapped_body_keeps_its_words_apart(make_hub, tmp_path: Path
+                                                                ) -> None:
+    hub = make_hub({
+        "content/members/ana.md": "---\nname: Ana Lopez\n---\nAna.\n",
+        "content/rituals/jeudi.md":
+            "---\ntitle: Jeudi\nstarts: 2026-03-05T18:30:00\nduration: 1h\n"
+            "repeat: FREQ=WEEKLY;BYDAY=TH\nhosts: [ana]\n---\n"
+            "Apportez un objet\nen panne ou une idée.\n"})
+    out = tmp_path / "site"
+    build(hub, now=NOW, out=out, link_check=False)
+    cal = icalendar.Calendar.from_ical((out / "rituals/jeudi.ics").read_bytes())
+    event = next(iter(cal.walk("VEVENT")))
+    assert str(event["DESCRIPTION"]).startswith("Apportez un objet en panne ou une idée.")

@@ -21,6 +21,9 @@ def test_home_member_story_tag_feed(page, base_url: str) -> None:
     page.click("a[href='/members/']")
     page.click("text=Amina Diallo")
     assert page.url.endswith("/members/amina-diallo/")
+    # her bio is wrapped over lines: its words stay apart in what link previews show
+    description = page.locator("meta[name=description]").get_attribute("content") or ""
+    assert "fondé la Cantine en 2023" in description and "du jeudi" in description
     page.click("text=Pourquoi j’ai ouvert la Cantine du Code")
     assert page.locator("h1").inner_text() == "Pourquoi j’ai ouvert la Cantine du Code"
     page.locator(".story-footer .tags a", has_text="Entraide").click()
