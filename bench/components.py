@@ -5,12 +5,17 @@
     python bench/components.py links 2000 3          # link reading: HTML parser vs quick reader
     python bench/components.py outputs 2000 3        # the output stage on 1 process vs all cores
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
+    python bench/components.py builds 10000 3 [SHARE…]  # whole cold builds, as the CLI runs them
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
 page, feed and calendar in memory, with the bodies already rendered; `links` and `write` work on
 the site of one build (written into a temporary folder); `write` times SiteWriter putting every
 output into a folder on each DIR (default: the temporary folder's file system, and /dev/shm).
+`builds` runs `foyer build --no-link-check` in a process of its own (time and peak RSS, as
+bench/run.py measures them): without the cache (as bench/run.py's cold builds), the first build
+that writes the cache, and, for each SHARE given, a build without the cache whose main process
+renders that share of the outputs (build.MAIN_SHARE).
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
+from run import NOW as NOW_TEXT  # noqa: E402
+from run import timed  # noqa: E402
 
 from generator import build  # noqa: E402
 from generator.render import linkcheck, markdown, markdown_rs, sanitize  # noqa: E402
@@ -119,6 +126,34 @@ def bench_write(root: Path, repeats: int, work: Path, folders: list[Path]) -> No
             shutil.rmtree(target, ignore_errors=True)
 
 
+_SHARED_BUILD = ("import sys; from generator import build, cli; "
+                 "build.MAIN_SHARE = float(sys.argv[1]); sys.argv[1:2] = []; "
+                 "raise SystemExit(cli.main())")
+
+
+def bench_builds(root: Path, repeats: int, work: Path, shares: list[str]) -> None:
+    out = work / "site"
+
+    def command(*extra: str, share: str | None = None) -> list[str]:
+        start = [sys.executable, "-m", "generator"] if share is None else \
+            [sys.executable, "-c", _SHARED_BUILD, share]
+        return [*start, "build", str(root), "--out", str(out), "--now", NOW_TEXT,
+                "--no-link-check", *extra]
+    ways = {"no cache (--no-cache)": command("--no-cache"),
+            "first build, writes the cache": command(),
+            **{f"no cache, main share {s}": command("--no-cache", share=s) for s in shares}}
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
+    for _ in range(repeats):
+        for name, way in ways.items():
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(root / ".foyer-cache", ignore_errors=True)
+            runs[name].append(timed(way))
+    for name, values in runs.items():
+        seconds = [v[0] for v in values]
+        print(f"  {name:32} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201
+              f"{', '.join(f'{v:.2f}' for v in seconds)}   peak {max(v[1] for v in values):.0f} MB")
+
+
 def main() -> None:
     what, args = sys.argv[1], sys.argv[2:]
     work = Path(tempfile.mkdtemp(prefix="foyer-components-"))
@@ -139,6 +174,8 @@ def main() -> None:
             folders = [Path(f) for f in rest[1:]] or [work] + (
                 [Path("/dev/shm")] if Path("/dev/shm").is_dir() else [])
             bench_write(root, repeats, work, folders)
+        elif what == "builds":
+            bench_builds(root, repeats, work, rest[1:])
         else:
             raise SystemExit(__doc__)
     finally:
