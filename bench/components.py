@@ -15,7 +15,7 @@ output into a folder on each DIR (default: the temporary folder's file system, a
 `builds` runs `foyer build --no-link-check` in a process of its own (time and peak RSS, as
 bench/run.py measures them): without the cache (as bench/run.py's cold builds), the first build
 that writes the cache, and, for each SHARE given, a build without the cache whose main process
-renders that share of the outputs (build.MAIN_SHARE).
+renders that share of the outputs (build.MAIN_SHARE); each into a fresh folder (run.fresh).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
 from run import NOW as NOW_TEXT  # noqa: E402
-from run import timed  # noqa: E402
+from run import fresh, timed  # noqa: E402
 
 from generator import build  # noqa: E402
 from generator.render import linkcheck, markdown, markdown_rs, sanitize  # noqa: E402
@@ -132,22 +132,20 @@ _SHARED_BUILD = ("import sys; from generator import build, cli; "
 
 
 def bench_builds(root: Path, repeats: int, work: Path, shares: list[str]) -> None:
-    out = work / "site"
-
-    def command(*extra: str, share: str | None = None) -> list[str]:
+    def command(out: Path, *extra: str, share: str | None = None) -> list[str]:
         start = [sys.executable, "-m", "generator"] if share is None else \
             [sys.executable, "-c", _SHARED_BUILD, share]
         return [*start, "build", str(root), "--out", str(out), "--now", NOW_TEXT,
                 "--no-link-check", *extra]
-    ways = {"no cache (--no-cache)": command("--no-cache"),
-            "first build, writes the cache": command(),
-            **{f"no cache, main share {s}": command("--no-cache", share=s) for s in shares}}
+    ways: dict[str, tuple[tuple[str, ...], str | None]] = {
+        "no cache (--no-cache)": (("--no-cache",), None),
+        "first build, writes the cache": ((), None),
+        **{f"no cache, main share {s}": (("--no-cache",), s) for s in shares}}
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
     for _ in range(repeats):
-        for name, way in ways.items():
-            shutil.rmtree(out, ignore_errors=True)
+        for name, (extra, share) in ways.items():
             shutil.rmtree(root / ".foyer-cache", ignore_errors=True)
-            runs[name].append(timed(way))
+            runs[name].append(timed(command(fresh(work, "site"), *extra, share=share)))
     for name, values in runs.items():
         seconds = [v[0] for v in values]
         print(f"  {name:32} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201

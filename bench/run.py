@@ -48,6 +48,22 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+_RUNS = 0
+
+
+def fresh(work: Path, label: str) -> Path:
+    """A folder no build has used, for one timed build. Outputs are not removed between builds
+    (only with the work folder, once every build is timed): on this machine's file system (ext4
+    without a journal), creating files within minutes of deleting many scans past every
+    recently deleted inode (find_inode_bit → recently_deleted): a build after the removal of the
+    previous one's 30,000 files and folders spent up to 12 s more in the kernel, depending on
+    what any tool had removed in the minutes before."""
+    global _RUNS
+    _RUNS += 1
+    (work / "runs").mkdir(exist_ok=True)
+    return work / "runs" / f"{label}-{_RUNS}"
+
+
 def foyer_command(hub: Path, out: Path, *extra: str) -> list[str]:
     return [*FOYER, str(hub), "--out", str(out), "--now", NOW, "--no-link-check", *extra]
 
@@ -63,10 +79,9 @@ def line(label: str, runs: list[float], pages: int, peak: float) -> str:
 
 
 def cold_round(hub: Path, work: Path, tools: list[str], projects: dict[str, Path],
-               results: dict[str, list[tuple[float, float]]]) -> None:
+               results: dict[str, list[tuple[float, float]]], outs: dict[str, Path]) -> None:
     for tool in tools:
-        out = work / f"out-{tool}"
-        shutil.rmtree(out, ignore_errors=True)
+        out = outs[tool] = fresh(work, tool)
         shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
         if tool == "foyer":
             results[tool].append(timed(foyer_command(hub, out, "--no-cache")))
@@ -75,8 +90,8 @@ def cold_round(hub: Path, work: Path, tools: list[str], projects: dict[str, Path
 
 
 def warm_runs(hub: Path, out: Path, repeats: int) -> dict[str, list[tuple[float, float]]]:
-    """Builds with the cache: nothing changed, then one story edited each time."""
-    shutil.rmtree(out, ignore_errors=True)
+    """Builds with the cache into `out` (a fresh folder): nothing changed, then one story
+    edited each time."""
     shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
     timed(foyer_command(hub, out))  # fills the cache
     runs: dict[str, list[tuple[float, float]]] = {"warm, nothing changed": [],
@@ -110,9 +125,10 @@ def bench_generated(n: int, repeats: int, tools: list[str], work: Path) -> dict[
     generate(n, hub)
     projects = {tool: peers.prepare(tool, hub, work) for tool in tools if tool != "foyer"}
     results: dict[str, list[tuple[float, float]]] = {tool: [] for tool in tools}
+    outs: dict[str, Path] = {}  # each tool's last output
     for _ in range(repeats):
-        cold_round(hub, work, tools, projects, results)
-    pages = {tool: html_files(work / f"out-{tool}") for tool in tools}
+        cold_round(hub, work, tools, projects, results, outs)
+    pages = {tool: html_files(outs[tool]) for tool in tools}
     medians = report(f"{n} stories, cold builds, {repeats} rounds (tools alternating); HTML "
                      "files: " + ", ".join(f"{t} {p}" for t, p in pages.items()),
                      results, pages)
@@ -120,25 +136,21 @@ def bench_generated(n: int, repeats: int, tools: list[str], work: Path) -> dict[
         for tool in tools:
             if tool != "foyer":
                 print(f"  foyer/{tool} = {medians['foyer'] / medians[tool]:.2f}")  # noqa: T201
-        warm = warm_runs(hub, work / "out-foyer", repeats)
+        warm = warm_runs(hub, fresh(work, "foyer-warm"), repeats)
         medians.update(report(f"{n} stories, foyer with its cache", warm,
                               {"foyer": pages["foyer"]}))
-    shutil.rmtree(hub, ignore_errors=True)
-    for tool in tools:
-        shutil.rmtree(work / f"out-{tool}", ignore_errors=True)
     return medians
 
 
 def bench_hub(hub: Path, repeats: int, work: Path) -> None:
     copy = work / "hub"
     shutil.copytree(hub, copy, ignore=shutil.ignore_patterns(".foyer-cache", "site"))
-    out = work / "out"
     cold = []
     for _ in range(repeats):
-        shutil.rmtree(out, ignore_errors=True)
+        out = fresh(work, "foyer")
         cold.append(timed(foyer_command(copy, out, "--no-cache")))
     pages = html_files(out)
-    results = {"cold": cold, **warm_runs(copy, out, repeats)}
+    results = {"cold": cold, **warm_runs(copy, fresh(work, "foyer-warm"), repeats)}
     report(f"{hub}: {pages} HTML files", results, dict.fromkeys(results, pages))
 
 
