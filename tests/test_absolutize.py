@@ -4,6 +4,7 @@ well-quoted tags) must give the HTML parser's bytes exactly, on real bodies."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -49,3 +50,15 @@ def test_fast_path_equals_the_parser_on_real_bodies(which: str) -> None:
 def test_fast_path_equals_the_parser_on_edge_cases(html: str) -> None:
     base = "https://hub.example/stories/x/"
     assert urls.absolutize(html, base) == urls._absolutize_parsed(html, base)
+
+
+@pytest.mark.parametrize("url", [
+    "https://example.org/a", "http://example.org", "mailto:ana@example.org", " https://x.org/ ",
+    "HTTPS://X.ORG/", "/members/ana/", "../x.html", "#top", "", "https:relative", "mailto:",
+    "http://\tx.org/", "tel:+331", "//cdn.example/x.png",
+])
+def test_the_usual_schemes_shortcut_gives_urlsplits_answer(url: str) -> None:
+    base = "https://hub.example/stories/x/"
+    stripped = url.strip()
+    expected = stripped if urlsplit(stripped).scheme else urljoin(base, stripped)
+    assert urls._absolute(url, base) == expected

@@ -11,8 +11,13 @@ from urllib.parse import urljoin, urlsplit
 URL_ATTRIBUTES = {"href", "src", "poster", "cite", "action", "data", "background"}
 
 
+_SCHEMED = ("https://", "http://", "mailto:")  # the usual schemes, which urlsplit would find
+
+
 def _absolute(url: str, base: str) -> str:
     url = url.strip()
+    if url.startswith(_SCHEMED):
+        return url
     parts = urlsplit(url)
     if parts.scheme:
         return url
@@ -95,9 +100,12 @@ def _absolutize_quoted(html: str, base: str) -> str | None:
     tags = 0
     for match in _TAG.finditer(html):
         tags += 1
+        attributes = match.group(2)
+        if not attributes or not _URLISH.search(attributes):
+            continue  # most tags: no attribute that holds a URL, nothing to rewrite
         new_attrs: list[tuple[str, str | None]] = []
         changed = False
-        for attr in _ATTR.finditer(match.group(2)):
+        for attr in _ATTR.finditer(attributes):
             name, value = attr.group(1).lower(), attr.group(2)
             if value is None:
                 new_attrs.append((name, None))
