@@ -55,10 +55,15 @@ def test_fast_path_equals_the_parser_on_edge_cases(html: str) -> None:
 @pytest.mark.parametrize("url", [
     "https://example.org/a", "http://example.org", "mailto:ana@example.org", " https://x.org/ ",
     "HTTPS://X.ORG/", "/members/ana/", "../x.html", "#top", "", "https:relative", "mailto:",
-    "http://\tx.org/", "tel:+331", "//cdn.example/x.png",
+    "http://\tx.org/", "tel:+331", "//cdn.example/x.png", "/a/../b", "/a;p?q#f", "/a?", "/./x",
+    "/..", "/", "/x/./y/../z/", "/ spaced /",
 ])
-def test_the_usual_schemes_shortcut_gives_urlsplits_answer(url: str) -> None:
-    base = "https://hub.example/stories/x/"
+@pytest.mark.parametrize("base", [
+    "https://hub.example/stories/x/", "https://hub.example", "https://hub.example?x=1",
+    "http://hub.example:8000/p/q.html", "https://hub.example#top", "HTTPS://Hub.Example/a/",
+    "https://hub example/a/", "/relative/base/",
+])
+def test_the_shortcuts_give_urlsplit_and_urljoins_answer(url: str, base: str) -> None:
     stripped = url.strip()
     expected = stripped if urlsplit(stripped).scheme else urljoin(base, stripped)
     assert urls._absolute(url, base) == expected

@@ -18,10 +18,25 @@ def _absolute(url: str, base: str) -> str:
     url = url.strip()
     if url.startswith(_SCHEMED):
         return url
+    if url.startswith("/") and not url.startswith("//"):
+        root = _ROOT.match(base)
+        if root is not None:
+            # a link into the site: urljoin reads nothing of the base but its scheme and host
+            return _from_root(root.group(0) + "/", url)
     parts = urlsplit(url)
     if parts.scheme:
         return url
     return urljoin(base, url)
+
+
+_ROOT = re.compile(r"https?://[^/?#\s]*(?=[/?#]|$)")  # a page's scheme and host
+
+
+@functools.lru_cache(maxsize=16384)
+def _from_root(root: str, url: str) -> str:
+    """urljoin(root, url) for a path from the root: the same links (a member's, a tag's) are
+    in many bodies."""
+    return urljoin(root, url)
 
 
 def _srcset(value: str, base: str) -> str:
