@@ -64,7 +64,11 @@ ATOMS = ["mot", "Été", "*em*", "**fort**", "`code`", "``a`b``", "[ana](../memb
          "&amp;", "&copy;", "\\*", "~~del~~", "a_b_c", "_x_", "[ref][r1]", "[r1]", "<br>",
          "x  \ny", "\\\n", '"q"', "'s", "--", "...", "[manque](nope.md)", "[s](/static/x.png)",
          "[h](#ancre)", "[q](?a=1&b=2)", "[p](../stories/x.md#part)", "<", ">", "&", "[", "]",
-         "*", "_"]
+         "*", "_", "&nbsp;", "\xa0", "&#34;", "&#x27;", "[irc](irc://x.org/c)", "[f](ftp://x.org)",
+         "![d](data:image/png;base64,AAAA)", '[t](https://x.org "a < b")', "[U](HTTPS://X.ORG/)",
+         "[port](https://x.org:99999/)", "[ip](http://1.2.3.999/)", "[u](http://a_b.org/)",
+         "[idn](https://bücher.example/)", "[p](xn--x.org)", "[m](mailto:a@b.org)",
+         "[tel](tel:+33)", "[rel](a/b:c)", "[sch](a:b)", "[e]()", "<http://x.org/a?b&c>"]
 
 
 def _inline(rng: random.Random, n: int = 0) -> str:
@@ -156,3 +160,26 @@ def test_builds_with_and_without_the_accelerator_are_identical(
     monkeypatch.setattr(markdown, "ACCELERATE", False)
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "reference", jobs=2, cache=False)
     assert tree(tmp_path / "fast") == tree(tmp_path / "reference")
+
+
+@pytest.mark.parametrize("html", [
+    '<p>a &quot;q&quot; &amp; &lt;b&gt; \xa0x<br />\ny</p>\n<hr />\n',
+    '<table>\n<thead>\n<tr>\n<th style="text-align:center">a</th>\n</tr>\n</thead>\n</table>\n',
+    '<p><img src="x.png" alt="a" title="t" /> <a href="https://x.org/?a=1&amp;b=2">l</a></p>\n',
+    '<p><a href="/m/ana/">ana</a> <a href="#h">h</a> <a href="mailto:a@b.org">m</a></p>\n',
+    '<pre><code class="language-py">&lt;b&gt; &quot;\n</code></pre>\n',
+    '<p><a href="">vide</a> <a href="../x.html">rel</a></p>\n',
+])
+def test_the_string_rules_give_nh3s_bytes(html: str) -> None:
+    quick = sanitize.clean_rendered(html)
+    assert quick is not None and quick == sanitize.clean(html)
+
+
+@pytest.mark.parametrize("html", [
+    '<p><a href="irc://x.org/c">irc</a></p>\n', '<p><a href="HTTPS://X.ORG/">U</a></p>\n',
+    '<p><img src="x.png" alt="a &lt; b" /></p>\n', '<p>&#39;</p>\n',
+    '<p><a href="https://x.org:99999/">p</a></p>\n', '<p><a href="http://1.2.3.999/">ip</a></p>\n',
+    '<td style="color:red">x</td>\n', '<p><a href="https://xn--x.org/">x</a></p>\n',
+])
+def test_what_the_string_rules_leave_to_nh3(html: str) -> None:
+    assert sanitize.clean_rendered(html) is None

@@ -42,6 +42,16 @@ ENGINE = (markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strik
 # issues of twir). The panic is caught as well, but Rust prints it on stderr.
 _RISKY = re.compile(r"\[\^|\[[ xX]\]")
 _LINK_LINE = re.compile(r"^[^\n]*\[[^\n]*$", re.M)
+# Unicode whitespace other than a space or a tab (a no-break space) at the start or the end of
+# a line's text (after quote, list and heading marks) or of a table cell: markdown-it-py strips
+# it (Python's str.strip), markdown-it-pyrs keeps it, as CommonMark does.
+_UNICODE_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_EDGE_SPACE = re.compile(f"(?:^[ \\t>*+#|0-9.)-]*|\\|[ \\t]*)[{_UNICODE_SPACE}]"
+                         f"|[{_UNICODE_SPACE}](?:[ \\t#|]*$|[ \\t]*\\|)", re.M)
+
+# A line that is a list mark alone (an empty item) under a line of text: markdown-it-py lets it
+# interrupt a quoted paragraph, markdown-it-pyrs reads it as the paragraph's lazy continuation.
+_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[*+-]|[0-9]{1,9}[.)])[ \t]*$", re.M)
 
 _LINKS = frozenset({"link", "image", "autolink"})
 _HTML = frozenset({"html_block", "html_inline"})
@@ -88,6 +98,10 @@ def _text(children: Any, parts: list[str], line_break: str = "") -> None:
 
 def _risky(text: str) -> bool:
     if _RISKY.search(text):
+        return True
+    if not text.isascii() and _EDGE_SPACE.search(text):
+        return True
+    if _EMPTY_ITEM.search(text):
         return True
     if "`" in text:
         return any(line.count("`") % 2 for line in _LINK_LINE.findall(text))
@@ -164,6 +178,9 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
             kept = kept if kept.strip() else ""
             if not kept and html.startswith("</", position):  # an empty container then
                 return _fallback("a container of comments only")
+            if not kept and html.endswith("<li>\n", 0, found):
+                # markdown-it-py drops the block and the item's line break with it
+                return _fallback("a list item that begins with a comment")
         elif kind == "html_inline" and content.startswith("<!--"):
             kept = ""
         if kept != a:
@@ -173,7 +190,11 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
             return _fallback("html removed")
     out.append(html[copied:])
     result = "".join(out)
-    return (sanitize.clean(result, embeds) if embeds is not None else result), excerpt
+    if embeds is None:
+        return result, excerpt
+    # without raw HTML, what nh3 would make of markdown-it's HTML is known without parsing it
+    quick = None if any(m[0] in _HTML for m in marks) else sanitize.clean_rendered(result)
+    return (quick if quick is not None else sanitize.clean(result, embeds)), excerpt
 
 
 def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
@@ -189,6 +210,10 @@ def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
         name = node.name
         if name in _LINKS:
             url = node.meta["url"]
+            if "://" in url and "%" in url.split("://", 1)[1].split("/", 1)[0]:
+                # a host that is not ASCII: markdown-it-py writes it in punycode,
+                # markdown-it-pyrs percent-encodes it
+                raise _Fallback("a host that is not ASCII")
             kind = "image" if name == "image" else "link"
             marks.append((kind, url, markdown.resolve(url, env, 0)))
         elif name == "heading" or name == "lheading":
@@ -219,6 +244,9 @@ def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
                 inline = child.name not in _BLOCKS
         if excerpt is None and (name == "paragraph" or name == "list_item"):
             if name == "list_item" and children[0].name in _BLOCKS:
+                if any(c.name not in _BLOCKS for c in children):
+                    # text of the item after a block: a paragraph, which may come first
+                    raise _Fallback("a list item's text after a block")
                 continue
             parts: list[str] = []
             _text(node.children if name == "paragraph" else children, parts, " ")
