@@ -562,7 +562,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             # what the renderers memoised for this build (absolute-URL bodies, the feed check's
             # look at each item's content) is not needed by the steps that remain, and the
             # cache is written next: a hundred MB at 10,000 stories
-            urls.absolutize.cache_clear()
+            urls.forget()
             feedcheck.forget()
             problems.extend(rendered.problems)
             if problems.errors or (strict and problems.warnings):

@@ -104,6 +104,12 @@ def absolutize(html: str, base: str) -> str:
     return fast if fast is not None else _absolutize_parsed(html, base)
 
 
+def forget() -> None:
+    """Drop the memos of bodies and links (a build's feeds and emails are all rendered)."""
+    absolutize.cache_clear()
+    _from_root.cache_clear()
+
+
 def _absolutize_quoted(html: str, base: str) -> str | None:
     """The same edits as the parser for tags whose attributes are double-quoted or bare (what
     markdown-it and the sanitiser write), by regular expressions, about 20× faster. None when
