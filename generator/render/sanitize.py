@@ -1,5 +1,6 @@
 """HTML in content is sanitised (nh3, the Rust ammonia bindings): no script, no event handler,
-no javascript:/data: URL (but data:image/ in images), no style, no form, no unknown element;
+no javascript:/data: URL (but data:image/ in images), no style (but a table cell's
+alignment, as Markdown writes it), no form, no unknown element;
 common formatting, tables, <details>, images and iframes from allowed hosts are kept."""
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ ATTRIBUTES = {
                "referrerpolicy"},
     "input": {"type", "checked", "disabled"},
     "label": {"for"},
-    "td": {"colspan", "rowspan", "align"}, "th": {"colspan", "rowspan", "align", "scope"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
     "ol": {"start", "reversed", "type"}, "li": {"value"},
     "time": {"datetime"}, "data": {"value"}, "abbr": set(), "q": {"cite"},
     "blockquote": {"cite"}, "del": {"cite", "datetime"}, "ins": {"cite", "datetime"},
@@ -41,6 +43,8 @@ ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel", "webcal", "data"}
 URL_ATTRIBUTES = {"href", "src", "srcset", "poster", "cite"}
+# The one style kept: a table column's alignment, as Markdown writes it (| --: |)
+ALIGNED = re.compile(r"text-align:(?:left|center|right)")
 DANGEROUS = {"script", "style", "iframe", "object", "embed", "form", "input", "button",
              "textarea", "select", "base", "meta", "link", "frame", "frameset", "applet",
              "svg", "math", "template"}
@@ -64,6 +68,8 @@ def _attribute_filter(embeds: frozenset[str]):  # type: ignore[no-untyped-def]
                 return value if scheme == "https" and host in embeds else None
         if element == "a" and attribute == "target":
             return value if value == "_blank" else None
+        if attribute == "style":
+            return value if ALIGNED.fullmatch(value) else None
         return value
     return keep
 
@@ -79,16 +85,15 @@ def clean(html: str, embeds: Iterable[str] = DEFAULT_EMBEDS) -> str:
 # (render/markdown_rs.py uses it; tests/test_markdown_rs.py holds it to nh3 on every such
 # body of the example, twir and generated hubs and on random documents). html5ever writes
 # text with &amp; &lt; &gt; &nbsp; and attribute values with &amp; &quot; &nbsp;; void elements
-# without " /"; the table cells' style (not allowed) goes; a URL whose scheme is not allowed,
-# or that does not parse, loses its attribute. Anything these rules are not sure of is None:
-# nh3 cleans it then.
+# without " /"; a URL whose scheme is not allowed, or that does not parse, loses its attribute.
+# Anything these rules are not sure of is None: nh3 cleans it then.
 _URL_VALUE = re.compile(r' (?:href|src)="([^"]*)"')
 _KEPT_URL = re.compile(  # URLs nh3 keeps for sure: no scheme, mailto:, http(s) with a plain host
     r"(?:https?://(?:[A-Za-z0-9-]+\.)*[A-Za-z][A-Za-z0-9-]*(?::[0-9]{1,4})?(?:[/?#][^\s]*)?"
     r"|mailto:\S*|[/?#]\S*|[^:/?#\s]+(?:[/?#]\S*)?)?")
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot);)")
 _ENTITY_IN_TAG = re.compile(r"<[^>]*&(?:lt|gt|quot);")
-_ALIGNED = re.compile(r' style="text-align:(?:left|center|right)"')
+_ALIGNED_CELL = re.compile(r'<t[hd] style="text-align:(?:left|center|right)">')
 
 
 def clean_rendered(html: str) -> str | None:
@@ -98,10 +103,8 @@ def clean_rendered(html: str) -> str | None:
             return None
     if _ENTITY.search(html) or _ENTITY_IN_TAG.search(html):
         return None  # character references nh3 would write otherwise
-    if " style=" in html:
-        html = _ALIGNED.sub("", html)
-        if " style=" in html:
-            return None
+    if " style=" in html and html.count(" style=") != len(_ALIGNED_CELL.findall(html)):
+        return None  # a style other than a cell's alignment
     if "\xa0" in html:
         html = html.replace("\xa0", "&nbsp;")
     return html.replace(" />", ">").replace("&quot;", '"')
@@ -134,7 +137,7 @@ class _Inspector(HTMLParser):
                                                       and low.startswith("data:image/")
                                                       and not low.startswith("data:image/svg"))):
                 self.removed.append(f"a {low.split(':')[0]}: URL in <{tag} {name}>")
-            elif name == "style":
+            elif name == "style" and not (tag in ("th", "td") and ALIGNED.fullmatch(value or "")):
                 self.removed.append(f"the style attribute of <{tag}>")
 
     handle_startendtag = handle_starttag

@@ -59,3 +59,16 @@ def test_a_line_break_in_the_excerpt_is_a_space() -> None:
     for accelerate in (False, True):
         body = render(text, source="s", body_line=1, links={}, accelerate=accelerate)
         assert body.excerpt == "Une ligne puis une autre et un lien."
+
+
+def test_a_table_keeps_its_column_alignment_and_no_other_style() -> None:
+    table = "| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n"
+    for accelerate in (False, True):
+        out = render(table, source="s", body_line=1, links={}, accelerate=accelerate).html
+        assert '<td style="text-align:left">1</td>' in out
+        assert '<td style="text-align:center">2</td>' in out
+        assert '<td style="text-align:right">3</td>' in out
+    raw = render('<table><tr><td style="color:red">x</td><td style="text-align:right">y</td>'
+                 "</tr></table>\n", source="s", body_line=1, links={})
+    assert "color" not in raw.html and '<td style="text-align:right">y</td>' in raw.html
+    assert [p.message for p in raw.problems] == ["removed the style attribute of <td> from the HTML"]
