@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
 from run import NOW as NOW_TEXT  # noqa: E402
-from run import fresh, timed  # noqa: E402
+from run import Run, fresh, timed  # noqa: E402
 
 from generator import build  # noqa: E402
 from generator.render import linkcheck, markdown, markdown_rs, sanitize  # noqa: E402
@@ -141,15 +141,17 @@ def bench_builds(root: Path, repeats: int, work: Path, shares: list[str]) -> Non
         "no cache (--no-cache)": (("--no-cache",), None),
         "first build, writes the cache": ((), None),
         **{f"no cache, main share {s}": (("--no-cache",), s) for s in shares}}
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
+    runs: dict[str, list[Run]] = {name: [] for name in ways}
     for _ in range(repeats):
         for name, (extra, share) in ways.items():
             shutil.rmtree(root / ".foyer-cache", ignore_errors=True)
             runs[name].append(timed(command(fresh(work, "site"), *extra, share=share)))
     for name, values in runs.items():
-        seconds = [v[0] for v in values]
+        seconds = [v.seconds for v in values]
         print(f"  {name:32} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201
-              f"{', '.join(f'{v:.2f}' for v in seconds)}   peak {max(v[1] for v in values):.0f} MB")
+              f"{', '.join(f'{v:.2f}' for v in seconds)}   "
+              f"peak {max(v.peak for v in values):.0f} MB   "
+              f"CPU {statistics.median(v.cpu for v in values):.2f} s")
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -32,8 +33,14 @@ NOW = "2026-11-24T12:00:00+01:00"
 FOYER = [sys.executable, "-m", "generator", "build"]
 
 
-def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
-    """(seconds, peak RSS in MB of the largest process of the build)."""
+class Run(NamedTuple):
+    seconds: float  # wall clock
+    peak: float  # MB: the largest process's maximum RSS
+    cpu: float  # seconds of CPU, user and kernel, of the build and the processes it waited for
+
+
+def timed(command: list[str], cwd: Path | None = None) -> Run:
+    """One build in a process of its own."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -45,7 +52,7 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     if process.returncode:
         raise SystemExit(f"{command[0]} … failed ({process.returncode}):\n"
                          f"{errors.decode(errors='replace')[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 _RUNS = 0
@@ -72,14 +79,16 @@ def html_files(out: Path) -> int:
     return sum(1 for p in out.rglob("*.html") if "pagefind" not in p.parts)
 
 
-def line(label: str, runs: list[float], pages: int, peak: float) -> str:
-    median = statistics.median(runs)
-    return (f"  {label:22} median {median:7.2f} s   runs {', '.join(f'{r:.2f}' for r in runs):24}"
-            f" {pages / median:7.0f} pages/s   peak {peak:5.0f} MB")
+def line(label: str, runs: list[Run], pages: int) -> str:
+    times = [r.seconds for r in runs]
+    median = statistics.median(times)
+    return (f"  {label:22} median {median:7.2f} s   runs {', '.join(f'{t:.2f}' for t in times):24}"
+            f" {pages / median:7.0f} pages/s   peak {max(r.peak for r in runs):5.0f} MB"
+            f"   CPU {statistics.median(r.cpu for r in runs):6.2f} s")
 
 
 def cold_round(hub: Path, work: Path, tools: list[str], projects: dict[str, Path],
-               results: dict[str, list[tuple[float, float]]], outs: dict[str, Path]) -> None:
+               results: dict[str, list[Run]], outs: dict[str, Path]) -> None:
     for tool in tools:
         out = outs[tool] = fresh(work, tool)
         shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
@@ -89,12 +98,12 @@ def cold_round(hub: Path, work: Path, tools: list[str], projects: dict[str, Path
             results[tool].append(timed(peers.command(tool, projects[tool], out)))
 
 
-def warm_runs(hub: Path, out: Path, repeats: int) -> dict[str, list[tuple[float, float]]]:
+def warm_runs(hub: Path, out: Path, repeats: int) -> dict[str, list[Run]]:
     """Builds with the cache into `out` (a fresh folder): nothing changed, then one story
     edited each time."""
     shutil.rmtree(hub / ".foyer-cache", ignore_errors=True)
     timed(foyer_command(hub, out))  # fills the cache
-    runs: dict[str, list[tuple[float, float]]] = {"warm, nothing changed": [],
+    runs: dict[str, list[Run]] = {"warm, nothing changed": [],
                                                   "warm, one story edited": []}
     pieces = sorted((hub / "content/stories").glob("*.md")) \
         or sorted((hub / "content/newsletters").glob("*.md"))  # twir has issues only
@@ -108,15 +117,13 @@ def warm_runs(hub: Path, out: Path, repeats: int) -> dict[str, list[tuple[float,
     return runs
 
 
-def report(title: str, results: dict[str, list[tuple[float, float]]], pages: dict[str, int]
+def report(title: str, results: dict[str, list[Run]], pages: dict[str, int]
            ) -> dict[str, float]:
     print(title)  # noqa: T201
     medians = {}
     for label, runs in results.items():
-        times = [t for t, _ in runs]
-        medians[label] = statistics.median(times)
-        print(line(label, times, pages.get(label, pages.get("foyer", 0)),  # noqa: T201
-                   max(m for _, m in runs)))
+        medians[label] = statistics.median(r.seconds for r in runs)
+        print(line(label, runs, pages.get(label, pages.get("foyer", 0))))  # noqa: T201
     return medians
 
 
@@ -124,7 +131,7 @@ def bench_generated(n: int, repeats: int, tools: list[str], work: Path) -> dict[
     hub = work / f"hub-{n}"
     generate(n, hub)
     projects = {tool: peers.prepare(tool, hub, work) for tool in tools if tool != "foyer"}
-    results: dict[str, list[tuple[float, float]]] = {tool: [] for tool in tools}
+    results: dict[str, list[Run]] = {tool: [] for tool in tools}
     outs: dict[str, Path] = {}  # each tool's last output
     for _ in range(repeats):
         cold_round(hub, work, tools, projects, results, outs)
