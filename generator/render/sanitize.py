@@ -93,7 +93,7 @@ _KEPT_URL = re.compile(  # URLs nh3 keeps for sure: no scheme, mailto:, http(s) 
     r"|mailto:\S*|[/?#]\S*|[^:/?#\s]+(?:[/?#]\S*)?)?")
 _ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot);)")
 _ENTITY_IN_TAG = re.compile(r"<[^>]*&(?:lt|gt|quot);")
-_ALIGNED_CELL = re.compile(r'<t[hd] style="text-align:(?:left|center|right)">')
+_ALIGNED_CELL = re.compile(f'<t[hd] style="{ALIGNED.pattern}">')
 
 
 def clean_rendered(html: str) -> str | None:
