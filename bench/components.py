@@ -5,17 +5,18 @@
     python bench/components.py links 2000 3          # link reading: HTML parser vs quick reader
     python bench/components.py outputs 2000 3        # the output stage on 1 process vs all cores
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
-    python bench/components.py builds 10000 3 [SHARE…]  # whole cold builds, as the CLI runs them
+    python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
 page, feed and calendar in memory, with the bodies already rendered; `links` and `write` work on
 the site of one build (written into a temporary folder); `write` times SiteWriter putting every
 output into a folder on each DIR (default: the temporary folder's file system, and /dev/shm).
-`builds` runs `foyer build --no-link-check` in a process of its own (time and peak RSS, as
-bench/run.py measures them): without the cache (as bench/run.py's cold builds), the first build
-that writes the cache, and, for each SHARE given, a build without the cache whose main process
-renders that share of the outputs (build.MAIN_SHARE); each into a fresh folder (run.fresh).
+`builds` runs `foyer build --no-link-check` in a process of its own (time, peak RSS and CPU, as
+bench/run.py measures them), each into a fresh folder (run.fresh): without the cache (as
+bench/run.py's cold builds), the first build that writes the cache, and, for each setting given
+(`build.MAIN_SHARE=0.35`, `write.WRITE_QUEUE=256`: a constant of a module of generator), a build
+without the cache with that constant set.
 """
 
 from __future__ import annotations
@@ -126,29 +127,32 @@ def bench_write(root: Path, repeats: int, work: Path, folders: list[Path]) -> No
             shutil.rmtree(target, ignore_errors=True)
 
 
-_SHARED_BUILD = ("import sys; from generator import build, cli; "
-                 "build.MAIN_SHARE = float(sys.argv[1]); sys.argv[1:2] = []; "
-                 "raise SystemExit(cli.main())")
+# `foyer build` with one constant of a generator module set first (argv[1]: MODULE.NAME=VALUE)
+_SET_AND_BUILD = ("import importlib, sys; name, value = sys.argv.pop(1).split('=', 1); "
+                  "module, constant = name.rsplit('.', 1); "
+                  "target = importlib.import_module('generator.' + module); "
+                  "setattr(target, constant, type(getattr(target, constant))(value)); "
+                  "from generator import cli; raise SystemExit(cli.main())")
 
 
-def bench_builds(root: Path, repeats: int, work: Path, shares: list[str]) -> None:
-    def command(out: Path, *extra: str, share: str | None = None) -> list[str]:
-        start = [sys.executable, "-m", "generator"] if share is None else \
-            [sys.executable, "-c", _SHARED_BUILD, share]
+def bench_builds(root: Path, repeats: int, work: Path, settings: list[str]) -> None:
+    def command(out: Path, *extra: str, setting: str | None = None) -> list[str]:
+        start = [sys.executable, "-m", "generator"] if setting is None else \
+            [sys.executable, "-c", _SET_AND_BUILD, setting]
         return [*start, "build", str(root), "--out", str(out), "--now", NOW_TEXT,
                 "--no-link-check", *extra]
     ways: dict[str, tuple[tuple[str, ...], str | None]] = {
         "no cache (--no-cache)": (("--no-cache",), None),
         "first build, writes the cache": ((), None),
-        **{f"no cache, main share {s}": (("--no-cache",), s) for s in shares}}
+        **{f"no cache, {s}": (("--no-cache",), s) for s in settings}}
     runs: dict[str, list[Run]] = {name: [] for name in ways}
     for _ in range(repeats):
-        for name, (extra, share) in ways.items():
+        for name, (extra, setting) in ways.items():
             shutil.rmtree(root / ".foyer-cache", ignore_errors=True)
-            runs[name].append(timed(command(fresh(work, "site"), *extra, share=share)))
+            runs[name].append(timed(command(fresh(work, "site"), *extra, setting=setting)))
     for name, values in runs.items():
         seconds = [v.seconds for v in values]
-        print(f"  {name:32} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201
+        print(f"  {name:36} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201
               f"{', '.join(f'{v:.2f}' for v in seconds)}   "
               f"peak {max(v.peak for v in values):.0f} MB   "
               f"CPU {statistics.median(v.cpu for v in values):.2f} s")

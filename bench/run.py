@@ -14,6 +14,7 @@ Peers are installed on first use into bench/.venv and bench/node_modules (bench/
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -55,7 +56,7 @@ def timed(command: list[str], cwd: Path | None = None) -> Run:
     return Run(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
-_RUNS = 0
+_RUNS = itertools.count(1)
 
 
 def fresh(work: Path, label: str) -> Path:
@@ -65,10 +66,8 @@ def fresh(work: Path, label: str) -> Path:
     recently deleted inode (find_inode_bit → recently_deleted): a build after the removal of the
     previous one's 30,000 files and folders spent up to 12 s more in the kernel, depending on
     what any tool had removed in the minutes before."""
-    global _RUNS
-    _RUNS += 1
     (work / "runs").mkdir(exist_ok=True)
-    return work / "runs" / f"{label}-{_RUNS}"
+    return work / "runs" / f"{label}-{next(_RUNS)}"
 
 
 def foyer_command(hub: Path, out: Path, *extra: str) -> list[str]:
