@@ -21,11 +21,7 @@ from pathlib import Path
 from generator.render.outputs import Output
 
 MARKER = ".foyer"
-# Outputs waiting for the writer thread, at most: so many, and so many bytes (an output larger
-# than that waits alone). Room enough that the renderer never waits for a burst of writes (a
-# worker's batch taken at once, a member's three feeds) to reach the disk.
-WRITE_QUEUE = 4096
-WRITE_BYTES = 64 << 20
+WRITE_QUEUE = 256  # outputs waiting for the writer thread, at most
 MARKER_TEXT = b"This folder is written by foyer build. Edits here are lost at the next build.\n"
 _RENAME_EXCHANGE = 2
 
@@ -121,8 +117,6 @@ class SiteWriter:
         self._queue: queue.Queue[tuple[str, bytes | None, str] | None] | None = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
-        self._room = threading.Condition()
-        self._queued_bytes = 0  # of the outputs in the queue
 
     def _start(self) -> None:
         self.started = True
@@ -155,10 +149,6 @@ class SiteWriter:
                     self._put(*item)
                 except BaseException as exc:  # noqa: BLE001 - handed to the main thread
                     self._error = exc
-            if item[1]:
-                with self._room:
-                    self._queued_bytes -= len(item[1])
-                    self._room.notify()
 
     def _settle(self) -> None:
         """Wait until every queued file is written; raise the writer's error, if any."""
@@ -201,13 +191,7 @@ class SiteWriter:
         if self._error is not None:
             self._settle()
         assert self._queue is not None
-        data = None if output.reused else output.data
-        if data:
-            with self._room:
-                while self._queued_bytes and self._queued_bytes + len(data) > WRITE_BYTES:
-                    self._room.wait()
-                self._queued_bytes += len(data)
-        self._queue.put((output.path, data, output.born))
+        self._queue.put((output.path, None if output.reused else output.data, output.born))
 
     def keep(self, paths: Iterable[str], static: Iterable[tuple[Path, str]],
              static_seen: dict[str, tuple[int, int]]) -> int | None:
