@@ -140,3 +140,19 @@ def test_a_summary_taken_from_a_wrapped_paragraph_keeps_its_words_apart(
     for name in ("feed.xml", "atom.xml"):
         assert feedparser.parse((out / name).read_bytes()).entries[0].summary == said, name
     assert json.loads((out / "feed.json").read_text("utf-8"))["items"][0]["summary"] == said
+
+
+def test_a_tables_column_alignment_reaches_feed_readers(make_hub, now: dt.datetime,
+                                                        tmp_path: Path) -> None:
+    hub = make_hub({"content/members/ana.md": ANA, "content/stories/budget.md":
+                    "---\ntitle: Budget\ndate: 2026-01-02\nmembers: [ana]\n---\n"
+                    "| Poste | Montant |\n|---|--:|\n| Loyer | 600 € |\n"})
+    out = tmp_path / "site"
+    build(hub, now=now, out=out, link_check=False)
+    for name in ("feed.xml", "atom.xml"):
+        entry = feedparser.parse((out / name).read_bytes()).entries[0]
+        content = entry.content[0].value
+        assert '<td style="text-align: right;">600 €</td>' in content, name
+        assert "<td>Loyer</td>" in content, name
+    item = json.loads((out / "feed.json").read_text("utf-8"))["items"][0]
+    assert '<td style="text-align:right">600 €</td>' in item["content_html"]

@@ -132,3 +132,14 @@ def test_pages_and_search_work_under_the_site_csp(page, base_url: str) -> None:
     for path in ("/", "/calendar/", "/rituals/cafe-mentorat/", "/newsletters/la-gazette-8/email.html"):
         page.goto(base_url + path)
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
+
+
+def test_a_tables_right_aligned_column_shows_right_aligned(page, base_url: str) -> None:
+    """Markdown's | --: | column, through the sanitiser and under the site's CSP."""
+    response = page.goto(base_url + "/stories/auto-heberger-sa-famille/")
+    assert "content-security-policy" in response.headers
+    row = page.locator(".prose table tbody tr").first
+    align = "el => getComputedStyle(el).textAlign"
+    assert row.locator("td").first.evaluate(align) in ("left", "start")
+    assert row.locator("td").last.evaluate(align) == "right"
+    assert page.locator(".prose table thead th").last.evaluate(align) == "right"
