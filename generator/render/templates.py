@@ -102,12 +102,14 @@ class Theme:
     @jinja2.pass_context
     def memo(self, context: jinja2.runtime.Context, kind: str, piece: Any, *args: Any,
              caller: Any) -> Markup:
-        """`{% call memo('story_card', story, heading) %}…{% endcall %}`: a fragment that only
-        depends on its piece (its people and tags among them) and the page's language, rendered
-        once per build (a story's card stands on its list page, its tag pages, its member's).
-        base.html's header and footer are memoised the same way: they depend only on the
-        settings (in every output's fingerprint), the language, the section and the page's
-        piece, which are their key."""
+        """`{% call memo('story_card', story) %}…{% endcall %}`: a fragment that only depends
+        on its piece (its people and tags among them), the page's language and the extra
+        arguments, rendered once per build (a story's card stands on its list page, its tag
+        pages, its member's: the card's heading level, h2 or h3, stays outside the memo, so the
+        rest is rendered once, not once per level). base.html's header and footer are memoised
+        the same way: they depend only on the settings (in every output's fingerprint), the
+        language, the section and, for the header, whether the page is a menu page (which one:
+        its link is marked as the current page); a story's header is every story's."""
         hub = context.get("hub")
         real = getattr(hub, "_hub", hub)
         if real is not self._memo_hub:
