@@ -413,7 +413,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
                 for _ in renderer(worker):
                     pass
         parallel = shards.Shards(workers, MAIN_SHARE, walk,
-                                 functools.partial(_examine, link_check=link_check))
+                                 functools.partial(_examine, link_check=link_check),
+                                 record=memo is not None)
         site = replace(site, shards=parallel)
     outputs: list[Output] = []
     links: dict[str, linkcheck.PageLinks] = {}

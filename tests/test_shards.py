@@ -49,13 +49,16 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
     made: list[int] = []
     start = shards.Shards.__init__
 
-    def counting(self, processes, *args):  # type: ignore[no-untyped-def]
+    def counting(self, processes, *args, **kwargs):  # type: ignore[no-untyped-def]
         made.append(processes)
-        start(self, processes, *args)
+        start(self, processes, *args, **kwargs)
     monkeypatch.setattr(shards.Shards, "__init__", counting)
+    # without the cache, workers note no reads (nothing is fingerprinted): the same bytes
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "no-cache", jobs=jobs, cache=False)
+    assert tree(tmp_path / "no-cache", search=False) == serial
     out = tmp_path / "site"
     cold = build(hub, now=EXAMPLE_NOW, out=out, jobs=jobs)
-    assert made == [jobs] and tree(out, search=False) == serial
+    assert made == [jobs, jobs] and tree(out, search=False) == serial
     # the record made from the workers' reads is the serial one: nothing to render again, and
     # an edit renders again what it touches
     uptodate.forget(hub, out)

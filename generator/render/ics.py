@@ -8,6 +8,7 @@ the same local time, as model/occurrences.py computes them for the ritual pages.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -77,12 +78,22 @@ def event(site: Site, ritual: Ritual) -> icalendar.Event:
 
 def _bytes(cal: icalendar.Calendar) -> bytes:
     """The calendar with one VTIMEZONE per zone in use, written explicitly (icalendar's
-    add_missing_timezones() depends on process-wide caches, which made output vary)."""
+    add_missing_timezones() depends on process-wide caches, which made output vary), before
+    the events: the bytes of the calendar with the timezones as its first components."""
     zones = sorted({str(ev["DTSTART"].params["TZID"]) for ev in cal.walk("VEVENT")
                     if "TZID" in ev["DTSTART"].params})
-    events = list(cal.subcomponents)
-    cal.subcomponents = [icalendar.Timezone.from_tzid(zone) for zone in zones] + events
-    return bytes(cal.to_ical())
+    data = bytes(cal.to_ical())
+    if not zones:
+        return data
+    first = data.index(b"\r\nBEGIN:VEVENT\r\n") + 2  # a component starts its own line
+    return data[:first] + b"".join(_vtimezone(zone) for zone in zones) + data[first:]
+
+
+@functools.cache
+def _vtimezone(zone: str) -> bytes:
+    """A zone's VTIMEZONE, written once per process (most of a ritual's .ics was building it:
+    the zone's transitions from 1970 to 2038, for each of the hundred calendars of a hub)."""
+    return bytes(icalendar.Timezone.from_tzid(zone).to_ical())
 
 
 def render(site: Site) -> Iterator[Output]:

@@ -53,16 +53,17 @@ class Shards:
     """In the main process: which outputs are someone else's, and their bytes once sent."""
 
     def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None],
-                 examine: Callable[[Output], Any]):
+                 examine: Callable[[Output], Any], record: bool = True):
         """Fork `processes - 1` workers, each running `walk` with its own Shard, which runs
-        `examine` on the bytes of each output it renders and sends the result along."""
+        `examine` on the bytes of each output it renders and sends the result along, with the
+        hub facts it read when `record` (a build that fingerprints nothing needs none)."""
         self.weights = weights_for(processes, main_share)
         context = mp.get_context("fork")
         self.pipes: list[Any] = []
         self.workers: list[Any] = []
         for index in range(1, processes):
             receive, send = context.Pipe(duplex=False)
-            shard = Shard(index, self.weights, send, examine)
+            shard = Shard(index, self.weights, send, examine, record)
             worker = context.Process(target=_work, args=(walk, shard), daemon=True)
             worker.start()
             send.close()
@@ -140,8 +141,9 @@ class Shard:
     its own outputs, does not read the pipe."""
 
     def __init__(self, index: int, weights: tuple[int, ...], pipe: Any,
-                 examine: Callable[[Output], Any]):
+                 examine: Callable[[Output], Any], record: bool = True):
         self.index = index
+        self.record = record  # note the hub facts each output reads (for the build record)
         self.weights = weights
         self.pipe = pipe
         self.examine = examine  # the build's checks on an output's bytes, run here
@@ -156,9 +158,10 @@ class Shard:
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
         if not self.owns(path):
             return
-        recorder = Recorder()
+        recorder = Recorder() if self.record else None  # None: the hub itself, not a view
         data = make(recorder)
-        self.batch.append((path, data, tuple(recorder.reads), self.examine(Output(path, data))))
+        reads = tuple(recorder.reads) if recorder is not None else ()
+        self.batch.append((path, data, reads, self.examine(Output(path, data))))
         if len(self.batch) >= BATCH:
             self.flush()
 
