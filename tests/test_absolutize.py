@@ -46,6 +46,11 @@ def test_fast_path_equals_the_parser_on_real_bodies(which: str) -> None:
     '<p><a title="a&amp;b" href="e.html?x=1&amp;y=2">e</a><br/></p>',
     '<script>var a = "<a href=\\"f.html\\">";</script>',
     '<p>no links at all</p>',
+    # what the URL-tag pattern must read as the tag pattern does
+    '<p><img alt="a <b> c" src="g.png"><a title="<a href=&quot;h.html&quot;>" href="i.html">i</a></p>',
+    '<p><a title="see href=x" data-src="j.png" xhref="k.html" HREF="l.html">l</a></p>',
+    '<p><a\nhref="m.html"\tclass="n">m</a><object data="o.svg"></object><a href>p</a></p>',
+    '<p><a href="q.html" href="r.html">q</a><img src="s.png"/><img src="t.png" /></p>',
 ])
 def test_fast_path_equals_the_parser_on_edge_cases(html: str) -> None:
     base = "https://hub.example/stories/x/"

@@ -26,7 +26,7 @@ from generator.render.outputs import Output
 from generator.render.reuse import Recorder
 
 BATCH = 64  # outputs per message from a worker
-OUTBOX = 8  # messages a worker keeps while the main process is busy (its own outputs, writing)
+OUTBOX = 32  # messages a worker keeps while the main process is busy (its own outputs, writing)
 SHARES = 1000
 
 
