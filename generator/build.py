@@ -468,6 +468,11 @@ def _examine(output: Output, link_check: bool) -> Examined:
     page = targets = None
     if link_check and linkcheck.is_page(output.path):
         page = linkcheck.page_links(output.data)
+    facts = feedcheck.taken(output.path)  # what the feed's renderer knew: the bytes stay unread
+    if facts is not None:
+        problems, links = facts
+        return problems, page, links if link_check and linkcheck.is_xml_feed(output.path) \
+            else None
     problems, tree = feedcheck.check_parsed(output)  # an XML feed is parsed once, for both
     if link_check and linkcheck.is_xml_feed(output.path):
         targets = linkcheck.feed_targets(tree if tree is not None else output.data)

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape as _escaped
 from generator.model import routes
 from generator.model.entries import Newsletter, Piece, Resource, Story
 from generator.model.hub import Hub
+from generator.render import feedcheck
 from generator.render.outputs import Output, Site
 from generator.render.urls import absolutize
 
@@ -159,10 +160,15 @@ def rss(feed: Feed, site: Site) -> bytes:
     if any(item.authors for item in feed.items):
         declared.append(f' xmlns:dc="{DC}"')
     out = [f'<rss{"".join(declared)} version="2.0">\n', "  <channel>\n"]
-    _leaf(out, "    ", "title", clean(feed.title))
+    title, description = clean(feed.title), clean(config.description or feed.title)
+    _leaf(out, "    ", "title", title)
     _leaf(out, "    ", "link", feed.page_url)
-    _leaf(out, "    ", "description", clean(config.description or feed.title))
-    self_url = _quoted(absolute(config.base_path + feed.folder + "feed.xml"))
+    _leaf(out, "    ", "description", description)
+    self_url = absolute(config.base_path + feed.folder + "feed.xml")
+    feedcheck.note(feed.folder + "feed.xml", feedcheck.rss_facts(
+        "site/" + feed.folder + "feed.xml", title, feed.page_url, description, self_url,
+        config.language, feed.items))
+    self_url = _quoted(self_url)
     out.append(f'    <atom:link href="{self_url}" rel="self" type="application/rss+xml" />\n')
     _leaf(out, "    ", "language", config.language)
     _leaf(out, "    ", "lastBuildDate", format_datetime(_updated(feed, site.hub.now)))
@@ -189,11 +195,16 @@ def atom(feed: Feed, site: Site) -> bytes:
     absolute = site.theme.absolute
     config = site.hub.config
     out = [f'<feed xmlns="{ATOM}" xml:lang="{_quoted(config.language)}">\n']
+    title, updated = clean(feed.title), _updated(feed, site.hub.now).isoformat()
     _leaf(out, "  ", "id", feed.page_url)
-    _leaf(out, "  ", "title", clean(feed.title))
-    _leaf(out, "  ", "updated", _updated(feed, site.hub.now).isoformat())
+    _leaf(out, "  ", "title", title)
+    _leaf(out, "  ", "updated", updated)
     out.append(f'  <link rel="alternate" type="text/html" href="{_quoted(feed.page_url)}" />\n')
-    self_url = _quoted(absolute(config.base_path + feed.folder + "atom.xml"))
+    self_url = absolute(config.base_path + feed.folder + "atom.xml")
+    feedcheck.note(feed.folder + "atom.xml", feedcheck.atom_facts(
+        "site/" + feed.folder + "atom.xml", feed.page_url, title, updated, feed.page_url,
+        self_url, config.language, feed.items))
+    self_url = _quoted(self_url)
     out.append(f'  <link rel="self" type="application/atom+xml" href="{self_url}" />\n')
     out.append("  <author>\n")
     _leaf(out, "    ", "name", clean(config.title))
@@ -253,6 +264,8 @@ def json_feed(feed: Feed, site: Site) -> bytes:
             entry["image"] = item.image
         items.append(entry)
     data["items"] = items
+    feedcheck.note(feed.folder + "feed.json", feedcheck.json_facts(
+        "site/" + feed.folder + "feed.json", str(data["title"]), feed.items))
     return (json_text(data) + "\n").encode("utf-8")
 
 
