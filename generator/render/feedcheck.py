@@ -83,50 +83,25 @@ def _problem(path: str, item: str, what: str) -> Problem:
 
 
 def _rss(path: str, root: ET.Element) -> list[Problem]:
-    out = []
     channel = root.find("channel")
     if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
         return [_problem(path, "", "not an RSS 2.0 document")]
-    for required in ("title", "link", "description"):
-        if not (channel.findtext(required) or "").strip():
-            out.append(_problem(path, "", f"channel has no {required}"))
-    for item in channel.findall("item"):
-        ident = item.findtext("guid") or item.findtext("link") or "?"
-        if not (item.findtext("title") or item.findtext("description")):
-            out.append(_problem(path, ident, "no title or description"))
-        try:
-            parsedate_to_datetime(item.findtext("pubDate") or "")
-        except (TypeError, ValueError):
-            out.append(_problem(path, ident, "pubDate is not an RFC 822 date"))
-        link = item.findtext("link") or ""
-        if not urlsplit(link).netloc:
-            out.append(_problem(path, ident, f"link is not absolute: {link!r}"))
-        for url in _relative_urls(item.findtext(CONTENT) or ""):
-            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
-    return out
+    return _rss_rules(path, channel.findtext("title"), channel.findtext("link"),
+                      channel.findtext("description"),
+                      [(item.findtext("guid"), item.findtext("link"), item.findtext("title"),
+                        item.findtext("description"), _rfc822(item.findtext("pubDate")),
+                        item.findtext(CONTENT)) for item in channel.findall("item")])
 
 
 def _atom(path: str, root: ET.Element) -> list[Problem]:
-    out = []
     if root.tag != f"{ATOM}feed":
         return [_problem(path, "", "not an Atom feed")]
-    for required in ("id", "title", "updated"):
-        if not (root.findtext(ATOM + required) or "").strip():
-            out.append(_problem(path, "", f"feed has no {required}"))
-    if not RFC3339.match(root.findtext(ATOM + "updated") or ""):
-        out.append(_problem(path, "", "feed updated is not an RFC 3339 date"))
-    for entry in root.findall(ATOM + "entry"):
-        ident = entry.findtext(ATOM + "id") or "?"
-        for required in ("id", "title", "updated"):
-            if not (entry.findtext(ATOM + required) or "").strip():
-                out.append(_problem(path, ident, f"entry has no {required}"))
-        for field in ("updated", "published"):
-            value = entry.findtext(ATOM + field)
-            if value is not None and not RFC3339.match(value):
-                out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
-        for url in _relative_urls(entry.findtext(ATOM + "content") or ""):
-            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
-    return out
+    return _atom_rules(path, root.findtext(ATOM + "id"), root.findtext(ATOM + "title"),
+                       root.findtext(ATOM + "updated"),
+                       [(entry.findtext(ATOM + "id"), entry.findtext(ATOM + "title"),
+                         entry.findtext(ATOM + "updated"), entry.findtext(ATOM + "published"),
+                         entry.findtext(ATOM + "content"))
+                        for entry in root.findall(ATOM + "entry")])
 
 
 def _json(path: str, data: bytes) -> list[Problem]:
@@ -134,28 +109,100 @@ def _json(path: str, data: bytes) -> list[Problem]:
         feed = json.loads(data)
     except ValueError as exc:
         return [_problem(path, "", f"not valid JSON: {exc}")]
-    out = []
-    if feed.get("version") != "https://jsonfeed.org/version/1.1" or not feed.get("title"):
-        out.append(_problem(path, "", "JSON Feed needs version 1.1 and a title"))
+    return _json_rules(
+        path, feed.get("version") == JSON_FEED and bool(feed.get("title")),
+        [(str(item.get("id", "?")), bool(item.get("id")),
+          bool(item.get("content_html") or item.get("content_text") is not None),
+          tuple((f, item[f]) for f in _JSON_DATES if item.get(f) is not None),
+          item.get("content_html", "")) for item in feed.get("items", [])])
+
+
+# The rules, on the texts a reader gets from a feed: read from its bytes (above), or given by
+# the renderer that wrote them (rss_facts, atom_facts, json_facts, below). A text is None
+# where its element or key is missing.
+RssItem = tuple["str | None", "str | None", "str | None", "str | None", bool, "str | None"]
+AtomEntry = tuple["str | None", "str | None", "str | None", "str | None", "str | None"]
+JsonItem = tuple[str, bool, bool, tuple[tuple[str, str], ...], str]
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+_JSON_DATES = ("date_published", "date_modified")
+
+
+def _rss_rules(path: str, title: str | None, link: str | None, description: str | None,
+               items: list[RssItem]) -> list[Problem]:
+    """Items: guid, link, title, description, whether pubDate is an RFC 822 date, content."""
+    out = _missing(path, "", "channel",
+                   (("title", title), ("link", link), ("description", description)))
+    for guid, url, heading, summary, dated, content in items:
+        ident = guid or url or "?"
+        if not (heading or summary):
+            out.append(_problem(path, ident, "no title or description"))
+        if not dated:
+            out.append(_problem(path, ident, "pubDate is not an RFC 822 date"))
+        if not urlsplit(url or "").netloc:
+            out.append(_problem(path, ident, f"link is not absolute: {url or ''!r}"))
+        out.extend(_relative(path, ident, content))
+    return out
+
+
+def _atom_rules(path: str, ident: str | None, title: str | None, updated: str | None,
+                entries: list[AtomEntry]) -> list[Problem]:
+    """Entries: id, title, updated, published, content."""
+    out = _missing(path, "", "feed", (("id", ident), ("title", title), ("updated", updated)))
+    if not RFC3339.match(updated or ""):
+        out.append(_problem(path, "", "feed updated is not an RFC 3339 date"))
+    for entry_id, heading, changed, published, content in entries:
+        entry = entry_id or "?"
+        out.extend(_missing(path, entry, "entry",
+                            (("id", entry_id), ("title", heading), ("updated", changed))))
+        for field, value in (("updated", changed), ("published", published)):
+            if value is not None and not RFC3339.match(value):
+                out.append(_problem(path, entry, f"{field} is not an RFC 3339 date"))
+        out.extend(_relative(path, entry, content))
+    return out
+
+
+def _json_rules(path: str, headed: bool, items: list[JsonItem]) -> list[Problem]:
+    """`headed`: version 1.1 and a title. Items: id as shown, whether it has one, whether it
+    has content_html or content_text, its dates (field, value), content_html."""
+    out = [] if headed else [_problem(path, "", "JSON Feed needs version 1.1 and a title")]
     ids = set()
-    for item in feed.get("items", []):
-        ident = str(item.get("id", "?"))
-        if not item.get("id") or ident in ids:
+    for ident, has_id, has_content, dates, html in items:
+        if not has_id or ident in ids:
             out.append(_problem(path, ident, "missing or repeated id"))
         ids.add(ident)
-        if not (item.get("content_html") or item.get("content_text") is not None):
+        if not has_content:
             out.append(_problem(path, ident, "no content_html or content_text"))
-        for field in ("date_published", "date_modified"):
-            value = item.get(field)
-            if value is not None:
-                try:
-                    parsed = dt.datetime.fromisoformat(value)
-                    assert parsed.tzinfo is not None and RFC3339.match(value)
-                except (ValueError, AssertionError):
-                    out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
-        for url in _relative_urls(item.get("content_html", "")):
-            out.append(_problem(path, ident, f"relative URL in content: {url!r}"))
+        for field, value in dates:
+            if not _rfc3339_aware(value):
+                out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
+        out.extend(_relative(path, ident, html))
     return out
+
+
+def _missing(path: str, ident: str, whole: str,
+             texts: tuple[tuple[str, str | None], ...]) -> list[Problem]:
+    return [_problem(path, ident, f"{whole} has no {name}")
+            for name, text in texts if not (text or "").strip()]
+
+
+def _relative(path: str, ident: str, html: str | None) -> list[Problem]:
+    return [_problem(path, ident, f"relative URL in content: {url!r}")
+            for url in _relative_urls(html or "")]
+
+
+def _rfc822(text: str | None) -> bool:
+    try:
+        parsedate_to_datetime(text or "")
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _rfc3339_aware(value: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(value).tzinfo is not None and bool(RFC3339.match(value))
+    except ValueError:
+        return False
 
 
 # What a renderer knows of a feed it has just written, so that the build need not read the
@@ -194,80 +241,48 @@ def _well_formed(*texts: str) -> bool:
 
 def rss_facts(path: str, title: str, link: str, description: str, self_url: str,
               language: str, items: Any) -> Facts | None:
-    """check_parsed's problems and feed_targets' links of the RSS feed foyer writes from these
-    (render/feeds.py rss: `title` and `description` as written, the channel's `link` and
-    `self_url`, and feeds.Item objects), without the bytes; None when a text would make the
-    XML not well-formed (the bytes are read then)."""
+    """What check_parsed and linkcheck.feed_targets would find in the RSS feed at `path` that
+    render/feeds.py rss writes from these (`title` and `description` as written, the
+    channel's `link` and `self_url`, feeds.Item objects; its pubDate by
+    email.utils.format_datetime, an RFC 822 date), without its bytes; None when a text would
+    make the XML not well-formed (the bytes are read then)."""
     if not _well_formed(title, link, description, self_url, language) \
             or not all(_item_well_formed(i) for i in items):
         return None
-    out = []
-    for required, text in (("title", title), ("link", link), ("description", description)):
-        if not _read_back(text).strip():
-            out.append(_problem(path, "", f"channel has no {required}"))
-    targets = [t for t in (_read_back(link), self_url) if t]
-    for item in items:
-        url = _read_back(item.url)
-        ident = _read_back(item.id) or url or "?"
-        if not (item.title or item.summary):
-            out.append(_problem(path, ident, "no title or description"))
-        if not urlsplit(url).netloc:
-            out.append(_problem(path, ident, f"link is not absolute: {url!r}"))
-        for found in _relative_urls(_read_back(item.html)):
-            out.append(_problem(path, ident, f"relative URL in content: {found!r}"))
-        if url:
-            targets.append(url)
-    return out, tuple(targets)
+    read = [(_read_back(i.id), _read_back(i.url), _read_back(i.title), _read_back(i.summary),
+             True, _read_back(i.html)) for i in items]
+    problems = _rss_rules(f"site/{path}", _read_back(title), _read_back(link),
+                          _read_back(description), read)
+    targets = [t for t in (_read_back(link), self_url, *(r[1] for r in read)) if t]
+    return problems, tuple(targets)
 
 
-def atom_facts(path: str, ident: str, title: str, updated: str, page_url: str,
-               self_url: str, language: str, items: Any) -> Facts | None:
-    """rss_facts for the Atom feed (render/feeds.py atom)."""
-    if not _well_formed(ident, title, updated, page_url, self_url, language) \
+def atom_facts(path: str, title: str, updated: str, page_url: str, self_url: str,
+               language: str, items: Any) -> Facts | None:
+    """rss_facts for the Atom feed render/feeds.py atom writes (its id is `page_url`)."""
+    if not _well_formed(title, updated, page_url, self_url, language) \
             or not all(_item_well_formed(i) for i in items):
         return None
-    out = []
-    for required, text in (("id", ident), ("title", title), ("updated", updated)):
-        if not _read_back(text).strip():
-            out.append(_problem(path, "", f"feed has no {required}"))
-    if not RFC3339.match(updated):
-        out.append(_problem(path, "", "feed updated is not an RFC 3339 date"))
-    targets = [t for t in (page_url, self_url) if t]
+    entries = []
     for item in items:
-        entry = _read_back(item.id) or "?"
         published = item.published.isoformat()
-        for required, text in (("id", item.id), ("title", item.title), ("updated", published)):
-            if not _read_back(text).strip():
-                out.append(_problem(path, entry, f"entry has no {required}"))
-        if not RFC3339.match(published):
-            for field in ("updated", "published"):
-                out.append(_problem(path, entry, f"{field} is not an RFC 3339 date"))
-        for found in _relative_urls(_read_back(item.html)):
-            out.append(_problem(path, entry, f"relative URL in content: {found!r}"))
-        if item.url:
-            targets.append(item.url)
-    return out, tuple(targets)
+        entries.append((_read_back(item.id), _read_back(item.title), published, published,
+                        _read_back(item.html)))
+    problems = _atom_rules(f"site/{path}", _read_back(page_url), _read_back(title), updated,
+                           entries)
+    targets = [t for t in (page_url, self_url, *(i.url for i in items)) if t]
+    return problems, tuple(targets)
 
 
 def json_facts(path: str, title: str, items: Any) -> Facts:
-    """check_parsed's problems of the JSON Feed foyer writes (render/feeds.py json_feed: its
-    version is 1.1, every item has content_html or content_text); JSON holds any text."""
-    out = []
-    if not title:
-        out.append(_problem(path, "", "JSON Feed needs version 1.1 and a title"))
-    ids = set()
+    """What check_parsed would find in the JSON Feed render/feeds.py json_feed writes (version
+    1.1, content_html or content_text in every item); JSON holds any text."""
+    read = []
     for item in items:
-        ident = str(item.id)
-        if not item.id or ident in ids:
-            out.append(_problem(path, ident, "missing or repeated id"))
-        ids.add(ident)
-        value = item.published.isoformat()
-        if item.published.tzinfo is None or not RFC3339.match(value):
-            for field in ("date_published", "date_modified"):
-                out.append(_problem(path, ident, f"{field} is not an RFC 3339 date"))
-        for found in _relative_urls(item.html):
-            out.append(_problem(path, ident, f"relative URL in content: {found!r}"))
-    return out, ()
+        published = item.published.isoformat()
+        read.append((str(item.id), bool(item.id), True,
+                     tuple((field, published) for field in _JSON_DATES), item.html))
+    return _json_rules(f"site/{path}", bool(title), read), ()
 
 
 @functools.lru_cache(maxsize=32768)

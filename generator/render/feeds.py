@@ -164,10 +164,10 @@ def rss(feed: Feed, site: Site) -> bytes:
     _leaf(out, "    ", "title", title)
     _leaf(out, "    ", "link", feed.page_url)
     _leaf(out, "    ", "description", description)
-    self_url = absolute(config.base_path + feed.folder + "feed.xml")
-    feedcheck.note(feed.folder + "feed.xml", feedcheck.rss_facts(
-        "site/" + feed.folder + "feed.xml", title, feed.page_url, description, self_url,
-        config.language, feed.items))
+    path = feed.folder + "feed.xml"
+    self_url = absolute(config.base_path + path)
+    feedcheck.note(path, feedcheck.rss_facts(path, title, feed.page_url, description, self_url,
+                                             config.language, feed.items))
     self_url = _quoted(self_url)
     out.append(f'    <atom:link href="{self_url}" rel="self" type="application/rss+xml" />\n')
     _leaf(out, "    ", "language", config.language)
@@ -200,10 +200,10 @@ def atom(feed: Feed, site: Site) -> bytes:
     _leaf(out, "  ", "title", title)
     _leaf(out, "  ", "updated", updated)
     out.append(f'  <link rel="alternate" type="text/html" href="{_quoted(feed.page_url)}" />\n')
-    self_url = absolute(config.base_path + feed.folder + "atom.xml")
-    feedcheck.note(feed.folder + "atom.xml", feedcheck.atom_facts(
-        "site/" + feed.folder + "atom.xml", feed.page_url, title, updated, feed.page_url,
-        self_url, config.language, feed.items))
+    path = feed.folder + "atom.xml"
+    self_url = absolute(config.base_path + path)
+    feedcheck.note(path, feedcheck.atom_facts(path, title, updated, feed.page_url, self_url,
+                                              config.language, feed.items))
     self_url = _quoted(self_url)
     out.append(f'  <link rel="self" type="application/atom+xml" href="{self_url}" />\n')
     out.append("  <author>\n")
@@ -264,8 +264,8 @@ def json_feed(feed: Feed, site: Site) -> bytes:
             entry["image"] = item.image
         items.append(entry)
     data["items"] = items
-    feedcheck.note(feed.folder + "feed.json", feedcheck.json_facts(
-        "site/" + feed.folder + "feed.json", str(data["title"]), feed.items))
+    path = feed.folder + "feed.json"
+    feedcheck.note(path, feedcheck.json_facts(path, str(data["title"]), feed.items))
     return (json_text(data) + "\n").encode("utf-8")
 
 
