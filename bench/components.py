@@ -6,6 +6,7 @@
     python bench/components.py outputs 2000 3        # the output stage on 1 process vs all cores
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
+    python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
@@ -16,7 +17,9 @@ output into a folder on each DIR (default: the temporary folder's file system, a
 bench/run.py measures them), each into a fresh folder (run.fresh): without the cache (as
 bench/run.py's cold builds), the first build that writes the cache, and, for each setting given
 (`build.MAIN_SHARE=0.35`, `write.WRITE_QUEUE=256`: a constant of a module of generator), a build
-without the cache with that constant set.
+without the cache with that constant set. `commits` checks each REV out into a git worktree
+of its own and runs the same build without the cache from each in turn (the code and the
+theme of that commit, the hub of this one), alternating, to compare commits in one run.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -150,6 +154,34 @@ def bench_builds(root: Path, repeats: int, work: Path, settings: list[str]) -> N
         for name, (extra, setting) in ways.items():
             shutil.rmtree(root / ".foyer-cache", ignore_errors=True)
             runs[name].append(timed(command(fresh(work, "site"), *extra, setting=setting)))
+    _print_runs(runs)
+
+
+def bench_commits(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+    repository = HERE.parent
+    trees = {}
+    for revision in revisions:
+        tree = work / f"tree-{len(trees)}"
+        subprocess.run(["git", "-C", str(repository), "worktree", "add", "--detach", "-q",
+                        str(tree), revision], check=True)
+        trees[revision] = tree
+    runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
+    try:
+        for _ in range(repeats):
+            for revision, tree in trees.items():
+                runs[revision].append(timed(
+                    [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
+                     "from generator import cli; raise SystemExit(cli.main())",
+                     "build", str(root), "--out", str(fresh(work, "site")), "--now", NOW_TEXT,
+                     "--no-link-check", "--no-cache"]))
+    finally:
+        for tree in trees.values():
+            subprocess.run(["git", "-C", str(repository), "worktree", "remove", "--force",
+                            str(tree)], check=False)
+    _print_runs(runs)
+
+
+def _print_runs(runs: dict[str, list[Run]]) -> None:
     for name, values in runs.items():
         seconds = [v.seconds for v in values]
         print(f"  {name:36} median {statistics.median(seconds):7.2f} s   runs "  # noqa: T201
@@ -180,6 +212,8 @@ def main() -> None:
             bench_write(root, repeats, work, folders)
         elif what == "builds":
             bench_builds(root, repeats, work, rest[1:])
+        elif what == "commits":
+            bench_commits(root, repeats, work, rest[1:])
         else:
             raise SystemExit(__doc__)
     finally:
