@@ -7,7 +7,7 @@ import functools
 import multiprocessing as mp
 import os
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -419,64 +419,30 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     outputs: list[Output] = []
     links: dict[str, linkcheck.PageLinks] = {}
     feeds: dict[str, tuple[str, ...]] = {}
-    # a worker's outputs not sent yet when the main process reached them (a build that
-    # fingerprints nothing): their place in `outputs`, and in `problems` (a list kept for
-    # their checks' problems, flattened below), settled as they come
-    pending: deque[tuple[int, str, list[Problem]]] = deque()
-
-    def take(output: Output, found_problems: list[Any]) -> Output:
-        if output.reused:
-            if link_check and linkcheck.is_page(output.path):
-                links[output.path] = known_links(output.path) \
-                    if known_links is not None else linkcheck.page_links(output.data)
-        else:
-            found = parallel.examined(output.path) if parallel is not None else None
-            feed_problems, page, targets = found or _examine(output, link_check)
-            if found is not None and page is not None:
-                page = linkcheck.shared(page)  # read in a worker, sent here
-            found_problems.extend(feed_problems)
-            if page is not None:
-                links[output.path] = page
-            elif targets is not None:
-                feeds[output.path] = targets
-        if sink is not None:
-            sink(output)
-            output = Output(output.path, b"", output.reused, output.born)
-        return output
-
-    def settle(wait: bool) -> None:
-        missing: dict[str, tuple[int, list[Problem]]] = {}
-        while pending and (wait or parallel.arrived(pending[0][1])):
-            index, path, slot = pending.popleft()
-            output = parallel.settle(path)
-            if output is None:  # its worker is gone
-                missing[path] = (index, slot)
-            else:
-                outputs[index] = take(output, slot)
-        if missing:  # rendered here, as the worker would have (the same bytes)
-            collect = shards.Collect(set(missing))
-            walk(collect)  # type: ignore[arg-type]
-            for path, (index, slot) in missing.items():
-                outputs[index] = take(Output(path, collect.made[path]), slot)
-
     try:
         for renderer in registry():
             for output in renderer(site):
-                if output.data is shards.PENDING:
-                    slot: list[Problem] = []
-                    problems.append(slot)  # type: ignore[arg-type]
-                    pending.append((len(outputs), output.path, slot))
-                    outputs.append(output)
-                    continue
-                outputs.append(take(output, problems))
-                if pending:
-                    settle(wait=False)
-        settle(wait=True)
+                if output.reused:
+                    if link_check and linkcheck.is_page(output.path):
+                        links[output.path] = known_links(output.path) \
+                            if known_links is not None else linkcheck.page_links(output.data)
+                else:
+                    found = parallel.examined(output.path) if parallel is not None else None
+                    feed_problems, page, targets = found or _examine(output, link_check)
+                    if found is not None and page is not None:
+                        page = linkcheck.shared(page)  # read in a worker, sent here
+                    problems.extend(feed_problems)
+                    if page is not None:
+                        links[output.path] = page
+                    elif targets is not None:
+                        feeds[output.path] = targets
+                if sink is not None:
+                    sink(output)
+                    output = Output(output.path, b"", output.reused, output.born)
+                outputs.append(output)
     finally:
         if parallel is not None:
             parallel.close()
-    if any(isinstance(p, list) for p in problems):
-        problems[:] = [q for p in problems for q in (p if isinstance(p, list) else (p,))]
     checks = None
     if link_check:
         extra = set(hub.static_files)

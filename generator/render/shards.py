@@ -9,12 +9,6 @@ process renders its own and, for the others, takes the worker's bytes where a se
 would have rendered them, so the build record and writing are the same code on the same
 sequence. A worker that dies or sends less than expected only means its outputs are rendered
 in the main process: the bytes are the same either way.
-
-In a build that fingerprints nothing, the main process does not wait for a worker's output
-that has not come yet: it leaves it PENDING in its place and goes on with its own; the build
-settles it (checks, writing) when its bytes come. Outputs a dead worker never sent are
-rendered in the main process once the walk is over, by walking the renderers again with a
-Collect in place of a worker's Shard.
 """
 
 from __future__ import annotations
@@ -34,9 +28,6 @@ from generator.render.reuse import Recorder
 BATCH = 64  # outputs per message from a worker
 OUTBOX = 32  # messages a worker keeps while the main process is busy (its own outputs, writing)
 SHARES = 1000
-# the bytes of a worker's output not sent yet, in a build that fingerprints nothing: the main
-# process goes on with its own outputs and settles this one when it comes (Shards.settle)
-PENDING = b"\0pending"
 
 
 def shard_of(path: str, weights: tuple[int, ...]) -> int:
@@ -104,26 +95,7 @@ class Shards:
         """A worker's output, taken as it is (bytes, and what it examined on them), or None
         when `path` is this process's (or the worker is gone: it is rendered here then)."""
         owner = shard_of(path, self.weights)
-        if owner == 0:
-            return None
-        if path not in self.ready[owner - 1] and not self.done[owner - 1]:
-            return Output(path, PENDING)
-        found = self._taken(owner, path)
-        return Output(path, found[0]) if found is not None else None
-
-    def arrived(self, path: str) -> bool:
-        """Whether a worker's output (PENDING so far) can be settled without waiting: its bytes
-        came, or its worker is gone. Reads what the workers sent meanwhile."""
-        worker = shard_of(path, self.weights) - 1
-        ready, pipe = self.ready[worker], self.pipes[worker]
-        while path not in ready and not self.done[worker] and pipe.poll():
-            self._receive(worker)
-        return path in ready or self.done[worker]
-
-    def settle(self, path: str) -> Output | None:
-        """A PENDING output with its bytes (waiting for them), or None when its worker is gone
-        without sending them."""
-        found = self._taken(shard_of(path, self.weights), path)
+        found = self._taken(owner, path) if owner != 0 else None
         return Output(path, found[0]) if found is not None else None
 
     def _taken(self, owner: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
@@ -143,18 +115,15 @@ class Shards:
     def _take(self, worker: int, path: str) -> tuple[bytes, tuple[str, ...], Any] | None:
         ready = self.ready[worker]
         while path not in ready and not self.done[worker]:
-            self._receive(worker)
+            try:
+                batch = self.pipes[worker].recv()
+            except (EOFError, OSError):
+                batch = None
+            if batch is None:
+                self.done[worker] = True
+            else:
+                ready.update((p, (d, r, e)) for p, d, r, e in batch)
         return ready.pop(path, None)
-
-    def _receive(self, worker: int) -> None:
-        try:
-            batch = self.pipes[worker].recv()
-        except (EOFError, OSError):
-            batch = None
-        if batch is None:
-            self.done[worker] = True
-        else:
-            self.ready[worker].update((p, (d, r, e)) for p, d, r, e in batch)
 
     def close(self) -> None:
         for pipe in self.pipes:
@@ -229,22 +198,6 @@ class Shard:
 
 
 _STOP = object()
-
-
-class Collect:
-    """In the main process, in place of a worker's Shard: renders only `wanted` (the outputs
-    of a worker that died before sending them) and keeps their bytes."""
-
-    def __init__(self, wanted: set[str]):
-        self.wanted = wanted
-        self.made: dict[str, bytes] = {}
-
-    def owns(self, path: str) -> bool:
-        return path in self.wanted
-
-    def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
-        if path in self.wanted:
-            self.made[path] = make(None)
 
 
 def _work(walk: Callable[[Shard], None], shard: Shard) -> None:
