@@ -7,6 +7,7 @@
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
     python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
+    python bench/components.py timeline 10000 2      # when each stage of a parallel build ends
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
@@ -20,6 +21,10 @@ bench/run.py's cold builds), the first build that writes the cache, and, for eac
 without the cache with that constant set. `commits` checks each REV out into a git worktree
 of its own and runs the same build without the cache from each in turn (the code and the
 theme of that commit, the hub of this one), alternating, to compare commits in one run.
+`timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
+seconds from the build's start, when the bodies are rendered, when the main process takes its
+worker's last output, when its walk of the renderers ends and when the writer is done, with
+how often and how long the main process waited for a worker's output.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -190,6 +196,61 @@ def _print_runs(runs: dict[str, list[Run]]) -> None:
               f"CPU {statistics.median(v.cpu for v in values):.2f} s")
 
 
+def bench_timeline(root: Path, repeats: int, work: Path) -> None:
+    from generator.render import shards
+    from generator.write import SiteWriter as Writer
+    marks: dict[str, float] = {}
+    waits = [0, 0.0]
+    started = 0.0
+
+    def mark(name: str) -> None:
+        marks[name] = time.perf_counter() - started
+
+    def wrap(owner: Any, name: str, before: str | None, after: str | None) -> Any:
+        original = getattr(owner, name)
+
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if before:
+                mark(before)
+            result = original(*args, **kwargs)
+            if after:
+                mark(after)
+            return result
+        setattr(owner, name, wrapped)
+        return original
+
+    def take(self: Any, worker: int, path: str) -> Any:
+        if path in self.ready[worker]:
+            result = taking(self, worker, path)
+        else:
+            waited = time.perf_counter()
+            result = taking(self, worker, path)
+            waits[0] += 1
+            waits[1] += time.perf_counter() - waited
+        mark("last worker output taken")
+        return result
+    taking = shards.Shards._take
+    shards.Shards._take = take  # type: ignore[method-assign]
+    originals = [(build, "render_bodies", wrap(build, "render_bodies", None, "bodies rendered")),
+                 (shards.Shards, "close", wrap(shards.Shards, "close", "walk ended", None)),
+                 (Writer, "finish", wrap(Writer, "finish", None, "writer done"))]
+    try:
+        for run in range(repeats):
+            marks.clear()
+            waits[:] = [0, 0.0]
+            started = time.perf_counter()
+            build.build(root, now=NOW, out=fresh(work, f"timeline-{run}"), link_check=False,
+                        cache=False)
+            mark("build done")
+            print(f"  run {run + 1}: " + ", ".join(  # noqa: T201
+                f"{name} {seconds:.2f}" for name, seconds in marks.items())
+                + f"; waited {waits[0]} times, {waits[1]:.2f} s")
+    finally:
+        shards.Shards._take = taking  # type: ignore[method-assign]
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
 def main() -> None:
     what, args = sys.argv[1], sys.argv[2:]
     work = Path(tempfile.mkdtemp(prefix="foyer-components-"))
@@ -214,6 +275,8 @@ def main() -> None:
             bench_builds(root, repeats, work, rest[1:])
         elif what == "commits":
             bench_commits(root, repeats, work, rest[1:])
+        elif what == "timeline":
+            bench_timeline(root, repeats, work)
         else:
             raise SystemExit(__doc__)
     finally:
