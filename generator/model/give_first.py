@@ -83,7 +83,7 @@ def _make_row(piece: Piece, hub: Hub, zone: ZoneInfo) -> Row | None:
     return Row(date=when.astimezone(zone).date(), title=getattr(piece, "title", piece.slug),
                intent=getattr(piece, "intent", "give"), channel=CHANNELS[piece.section],
                status=status, source=piece.source,
-               line=piece.line("intent") if "intent" in {k[0] for k in piece.lines if k}
+               line=piece.line("intent") if ("intent",) in piece.lines
                else piece.line("title"),
                url=piece.url if status == "published" and piece.key in hub.by_key else None,
                key=piece.key)

@@ -33,7 +33,7 @@ def validate_mapping(
     where: str = "field",
 ) -> dict[str, Any] | None:
     """Coerce every declared field; report unknown, missing and bad ones. None if any error."""
-    by_name = {f.name: f for f in declared}
+    by_name = _by_name(declared)
     values: dict[str, Any] = {}
     ok = True
     for key in data:
@@ -49,14 +49,13 @@ def validate_mapping(
         except coercers.FieldError:
             pass  # reported below with the other fields
     for spec in declared:
-        label = _label(*prefix, spec.name)
         raw = data.get(spec.name)
         if raw is None or raw == "" or raw == []:
             if spec.required:
                 ok = False
                 line = line_of(*prefix, spec.name) if spec.name in data else line_of(*prefix)
                 problems.error(path, line if prefix or spec.name in data else 1,
-                               f"missing required {where} '{label}'",
+                               f"missing required {where} '{_label(*prefix, spec.name)}'",
                                f"add a line '{spec.name}: …' — {spec.doc}")
             elif spec.kind == "group":
                 values[spec.name] = validate_mapping(
@@ -69,7 +68,7 @@ def validate_mapping(
             if not isinstance(raw, dict):
                 ok = False
                 problems.error(path, line_of(*prefix, spec.name),
-                               f"'{label}' must be a map of fields",
+                               f"'{_label(*prefix, spec.name)}' must be a map of fields",
                                "write its fields indented on the lines below it: "
                                + ", ".join(f.name for f in spec.fields))
                 continue
@@ -90,8 +89,20 @@ def validate_mapping(
             key: tuple[Any, ...] = (*prefix, spec.name)
             if exc.index is not None:
                 key = (*key, exc.index)
-            problems.error(path, line_of(*key), f"'{label}': {exc.message}", exc.hint)
+            problems.error(path, line_of(*key), f"'{_label(*prefix, spec.name)}': {exc.message}",
+                           exc.hint)
     return values if ok else None
+
+
+_DECLARED: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
+
+
+def _by_name(declared: tuple[Field, ...]) -> dict[str, Field]:
+    """The fields of a declaration by name, made once per declaration (they are constants)."""
+    known = _DECLARED.get(id(declared))
+    if known is None or known[0] is not declared:
+        known = _DECLARED[id(declared)] = (declared, {f.name: f for f in declared})
+    return known[1]
 
 
 def _label(*key: Any) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from generator.problems import Problem
+from generator.read import simpleyaml
 
 # A key path: ("where", "online") or ("except", 0).
 KeyPath = tuple[Any, ...]
@@ -116,8 +117,14 @@ def _record_lines(node: yaml.Node, offset: int) -> dict[KeyPath, int]:
     return lines
 
 
+_read_simple = simpleyaml.reader(_FastLoader or _Loader)
+
+
 def load_yaml(path: str, text: str, offset: int = 0) -> YamlDoc | Problem:
     """Parse one YAML document; `offset` is the number of file lines before `text`."""
+    simple = _read_simple(text, offset)
+    if simple is not None:
+        return YamlDoc(*simple)
     if _FastLoader is not None:
         fast = _load(path, text, offset, _FastLoader)
         if isinstance(fast, YamlDoc):
