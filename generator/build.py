@@ -168,9 +168,9 @@ def _processes(jobs: int | None, items: int) -> int:
     workers = min(jobs or os.cpu_count() or 1, 8)
     return workers if items >= PARALLEL_MIN_PIECES and shards.available() else 1
 
-# The share of the outputs the main process renders in a parallel render: it also digests,
-# checks and writes every output (render/shards.py)
-MAIN_SHARE = 0.4
+# The share of the outputs the main process renders in a parallel render, besides every page
+# that lists pieces as cards (render/shards.py): it also digests, checks and writes every output
+MAIN_SHARE = 0.3
 
 
 class _Tracking(Mapping[str, str]):

@@ -36,9 +36,16 @@ def test_outputs_are_spread_by_folder_and_weight() -> None:
     paths = [f"stories/s{n}/index.html" for n in range(3000)]
     counts = [sum(shards.shard_of(p, weights) == i for p in paths) for i in range(3)]
     assert all(abs(c - w * 3) < 200 for c, w in zip(counts, weights, strict=True)), counts
-    # a folder's page and feeds go to one process
+    # a folder's three feeds go to one process (they are made from one Feed)
     assert len({shards.shard_of(f"tags/x/{leaf}", weights)
-                for leaf in ("index.html", "feed.xml", "atom.xml", "feed.json")}) == 1
+                for leaf in ("feed.xml", "atom.xml", "feed.json")}) == 1
+    # the pages that list pieces as cards all go to the main process: each card rendered once
+    lists = ["index.html", "stories/index.html", "stories/page/7/index.html", "tags/x/index.html",
+             "tags/x/page/2/index.html", "members/ana/index.html"]
+    assert {shards.shard_of(p, weights) for p in lists} == {0}
+    others = ["stories/page/index.html", "tags/index.html", "members/ana/feed.xml",
+              "stories/s1/index.html", "tags/x/page/2/feed.xml"]
+    assert all(shards.shard_of(p, (0, 1000)) == 1 for p in others)
 
 
 @pytest.mark.parametrize("jobs", [2, 3])

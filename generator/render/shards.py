@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import posixpath
 import queue
+import re
 import threading
 import zlib
 from collections.abc import Callable
@@ -30,8 +31,20 @@ OUTBOX = 32  # messages a worker keeps while the main process is busy (its own o
 SHARES = 1000
 
 
+# Pages that list pieces as cards: the home page, the story list, tag and member pages. A card
+# is rendered once per process that shows it (Theme.memo), and a story's card stands on its
+# list page, its tags' and its member's, which fall in different folders: all of them in the
+# main process, every card is rendered once in the build instead of once in each process.
+_LISTS = re.compile(r"index\.html|stories/(?:page/\d+/)?index\.html"
+                    r"|tags/[^/]+/(?:page/\d+/)?index\.html|members/[^/]+/index\.html")
+
+
 def shard_of(path: str, weights: tuple[int, ...]) -> int:
-    """The process that renders `path`: by its folder, spread by `weights` (per mille)."""
+    """The process that renders `path`: the main process for the pages that list pieces, any
+    other by its folder (a feed's three formats stay together), spread by `weights` (per
+    mille)."""
+    if _LISTS.fullmatch(path):
+        return 0
     point = zlib.crc32(posixpath.dirname(path).encode()) % SHARES
     for index, weight in enumerate(weights):
         if point < weight:
