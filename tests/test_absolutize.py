@@ -3,6 +3,7 @@ well-quoted tags) must give the HTML parser's bytes exactly, on real bodies."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -55,6 +56,32 @@ def test_fast_path_equals_the_parser_on_real_bodies(which: str) -> None:
 def test_fast_path_equals_the_parser_on_edge_cases(html: str) -> None:
     base = "https://hub.example/stories/x/"
     assert urls.absolutize(html, base) == urls._absolutize_parsed(html, base)
+
+
+PARTS = ['<p>', '</p>', 'text ', ' ', '\n', '&lt;a href="x"&gt;', '&amp;', '<a href="/m/ana/">',
+         '</a>', '<a href="x.html" title="t">', '<a title="a href=b" class="c">',
+         '<img src="i.png" alt="">', '<img alt="<b>" src="/j.png">', '<img src="k.png"/>',
+         '<img srcset="a.png 1x, /b.png 2x" src="c.png" />', '<br/>', '<br />', '<hr>',
+         '<A HREF="/Up/">', '<a\nhref="/n/"\tclass="x">', '<a data-src="/d.png" xhref="e">',
+         '<object data="o.svg">', '<a href>', "<a href='q.html'>", '<a href=bare.html>',
+         '< b', '<3', '<!-- <a href="c.html"> -->', '<code>&lt;img src="z"&gt;</code>',
+         '<a href="https://x.org/">', '<a href="mailto:a@b.c">', '<a href="#top">',
+         '<a href="?q=1&amp;r=2">', '<img src="/é ü.png" alt="é">', '<a href="../up.html">',
+         '<a class="x" href="/two/" rel="me">', '<td style="text-align:right">', '<a href="']
+
+
+def test_fast_path_equals_the_parser_on_random_markup() -> None:
+    rng = random.Random(20261203)
+    fast = 0
+    for _ in range(3000):
+        html = "".join(rng.choice(PARTS) for _ in range(rng.randrange(1, 14)))
+        base = rng.choice(["https://hub.example/stories/x/", "https://hub.example/a/b.html"])
+        expected = urls._absolutize_parsed(html, base)
+        quick = urls._absolutize_quoted(html, base)
+        if quick is not None:
+            fast += 1
+            assert quick == expected, html
+    assert fast > 1000, fast
 
 
 @pytest.mark.parametrize("url", [

@@ -91,6 +91,14 @@ _ATTR = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
 _OPENING = re.compile(r"<[a-zA-Z]")
 _RAW_TEXT = re.compile(r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b",
                        re.I)
+# Everything up to the next start tag that may hold a URL: text, end tags, a '<' that opens no
+# tag, and start tags of _TAG's form with no attribute _URLISH would find. Where it stops is
+# such a tag, or a start tag _TAG does not read (the parser decides then): the regular
+# expression engine passes over most tags instead of a Python loop over each.
+_PASSED = re.compile(
+    r"(?:[^<]+|<(?![a-zA-Z])|<[a-zA-Z][a-zA-Z0-9-]*"
+    r"(?:\s+(?!(?i:href|src|srcset|poster|cite|action|data|background)=)"
+    r"[^\s\"'>/=]+(?:=\"[^\"]*\")?)*\s*/?>)*")
 _URLISH = re.compile(r"\s(?:href|src|srcset|poster|cite|action|data|background)\s*=", re.I)
 
 
@@ -118,15 +126,16 @@ def _absolutize_quoted(html: str, base: str) -> str | None:
         return None  # comments, CDATA and script-like elements: text the parser won't rewrite
     out: list[str] = []
     cursor = 0
-    tags = 0
-    for match in _TAG.finditer(html):
-        tags += 1
-        attributes = match.group(2)
-        if not attributes or not _URLISH.search(attributes):
-            continue  # most tags: no attribute that holds a URL, nothing to rewrite
+    end = len(html)
+    position = _PASSED.match(html).end()  # type: ignore[union-attr]
+    while position < end:
+        match = _TAG.match(html, position)
+        if match is None:
+            return None  # a start tag the pattern does not read
+        position = _PASSED.match(html, match.end()).end()  # type: ignore[union-attr]
         new_attrs: list[tuple[str, str | None]] = []
         changed = False
-        for attr in _ATTR.finditer(attributes):
+        for attr in _ATTR.finditer(match.group(2)):
             name, value = attr.group(1).lower(), attr.group(2)
             if value is None:
                 new_attrs.append((name, None))
@@ -146,8 +155,6 @@ def _absolutize_quoted(html: str, base: str) -> str | None:
         out.append(html[cursor:match.start()])
         out.append(rebuilt + (" />" if match.group(3) else ">"))
         cursor = match.end()
-    if tags != len(_OPENING.findall(html)):
-        return None  # a start tag the pattern did not read
     out.append(html[cursor:])
     return "".join(out)
 
