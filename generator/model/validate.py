@@ -33,7 +33,7 @@ def validate_mapping(
     where: str = "field",
 ) -> dict[str, Any] | None:
     """Coerce every declared field; report unknown, missing and bad ones. None if any error."""
-    by_name = _by_name(declared)
+    by_name = {f.name: f for f in declared}
     values: dict[str, Any] = {}
     ok = True
     for key in data:
@@ -92,17 +92,6 @@ def validate_mapping(
             problems.error(path, line_of(*key), f"'{_label(*prefix, spec.name)}': {exc.message}",
                            exc.hint)
     return values if ok else None
-
-
-_DECLARED: dict[int, tuple[tuple[Field, ...], dict[str, Field]]] = {}
-
-
-def _by_name(declared: tuple[Field, ...]) -> dict[str, Field]:
-    """The fields of a declaration by name, made once per declaration (they are constants)."""
-    known = _DECLARED.get(id(declared))
-    if known is None or known[0] is not declared:
-        known = _DECLARED[id(declared)] = (declared, {f.name: f for f in declared})
-    return known[1]
 
 
 def _label(*key: Any) -> str:

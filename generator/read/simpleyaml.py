@@ -28,7 +28,6 @@ _ITEM_LINE = re.compile(r"( *)- +(.*?) *", re.ASCII)
 # Characters a plain scalar may not start with (or that this reader leaves to the parser).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSURE = re.compile(r"[\[\]{}'\"#:]")
-_STR = "tag:yaml.org,2002:str"
 _CONSTRUCTED = frozenset(f"tag:yaml.org,2002:{name}"
                          for name in ("int", "float", "bool", "null", "timestamp"))
 
@@ -40,9 +39,10 @@ class _Unsure(Exception):
 def reader(loader_class: type[yaml.SafeLoader]) -> Callable[[str, int], tuple[dict, dict] | None]:
     """`read(text, offset)` → (data, lines) as `loader_class` makes them, or None."""
     resolvers = loader_class.yaml_implicit_resolvers
+    if resolvers.get(None):  # resolvers tried on every scalar (none in SafeLoader's)
+        return lambda text, offset: None
     constructors = loader_class.yaml_constructors
     constructor = yaml.constructor.SafeConstructor()
-    wildcard = resolvers.get(None)  # resolvers tried on every scalar: none in SafeLoader's
 
     def scalar(text: str) -> Any:
         """A plain scalar's value (`text` is one line, stripped, not empty)."""
@@ -73,7 +73,7 @@ def reader(loader_class: type[yaml.SafeLoader]) -> Callable[[str, int], tuple[di
         return scalar(text)
 
     def read(text: str, offset: int) -> tuple[dict, dict] | None:
-        if wildcard or _UNSURE_CHAR.search(text):
+        if _UNSURE_CHAR.search(text):
             return None
         data: dict[str, Any] = {}
         lines: dict[tuple, int] = {}

@@ -88,18 +88,18 @@ _NEWLINE = re.compile("\n")
 # sanitiser write. Anything else in a fragment sends it to the HTML parser.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'>/=]+(?:=\"[^\"]*\")?)*)\s*(/?)>")
 _ATTR = re.compile(r"\s+([^\s\"'>/=]+)(?:=\"([^\"]*)\")?")
-_OPENING = re.compile(r"<[a-zA-Z]")
 _RAW_TEXT = re.compile(r"<(?:script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)\b",
                        re.I)
 # Everything up to the next start tag that may hold a URL: text, end tags, a '<' that opens no
 # tag, and start tags of _TAG's form with no attribute _URLISH would find. Where it stops is
 # such a tag, or a start tag _TAG does not read (the parser decides then): the regular
 # expression engine passes over most tags instead of a Python loop over each.
+_URL_NAMES = "|".join(sorted(URL_ATTRIBUTES | {"srcset"}))
 _PASSED = re.compile(
     r"(?:[^<]+|<(?![a-zA-Z])|<[a-zA-Z][a-zA-Z0-9-]*"
-    r"(?:\s+(?!(?i:href|src|srcset|poster|cite|action|data|background)=)"
+    rf"(?:\s+(?!(?i:{_URL_NAMES})=)"
     r"[^\s\"'>/=]+(?:=\"[^\"]*\")?)*\s*/?>)*")
-_URLISH = re.compile(r"\s(?:href|src|srcset|poster|cite|action|data|background)\s*=", re.I)
+_URLISH = re.compile(rf"\s(?:{_URL_NAMES})\s*=", re.I)
 
 
 @functools.lru_cache(maxsize=16384)
