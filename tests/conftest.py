@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,6 +69,15 @@ def copy_example(target: Path) -> Path:
     shutil.copy2(ROOT / "hub.yaml", target / "hub.yaml")
     for folder in ("content", "static"):
         shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+def generated_hub(target: Path, stories: int) -> Path:
+    """A contract hub of `stories` stories at `target`, from the benchmark's generator."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    generate(stories, target)
     return target
 
 

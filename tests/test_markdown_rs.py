@@ -5,14 +5,21 @@ real body and on random documents; where it cannot, it hands the body to the ref
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.build import build, load
 from generator.render import markdown, markdown_rs, sanitize
-from tests.conftest import CORPUS, CORPUS_NOW, EXAMPLE_NOW, ROOT, copy_example, require_tool
+from tests.conftest import (
+    CORPUS,
+    CORPUS_NOW,
+    EXAMPLE_NOW,
+    ROOT,
+    copy_example,
+    generated_hub,
+    require_tool,
+)
 from tests.test_build import tree
 
 
@@ -29,19 +36,11 @@ def _both(text: str, **options) -> tuple[markdown.Body, markdown.Body, bool]:  #
     return reference, fast, sum(markdown_rs.FALLBACKS.values()) == before
 
 
-def _generated(tmp: Path) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from generate import generate
-
-    generate(300, tmp / "hub")
-    return tmp / "hub"
-
-
 @pytest.mark.parametrize("which", ["example", "twir", "generated"])
 def test_accelerator_equals_the_reference_on_real_bodies(which: str, tmp_path: Path) -> None:
     if which == "twir":
         require_tool(CORPUS.is_dir(), "shared/corpora/twir")
-    root = {"example": ROOT, "twir": CORPUS}.get(which) or _generated(tmp_path)
+    root = {"example": ROOT, "twir": CORPUS}.get(which) or generated_hub(tmp_path / "hub", 300)
     hub, _ = load(root, now=CORPUS_NOW if which == "twir" else EXAMPLE_NOW)
     assert hub is not None
     links = {p.source: p.url for p in hub.pieces}

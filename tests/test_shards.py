@@ -12,6 +12,7 @@ import pytest
 from generator import build as build_module
 from generator import uptodate
 from generator.build import build
+from generator.model import routes
 from generator.problems import BuildFailed
 from generator.render import shards
 from tests.conftest import EXAMPLE_NOW, copy_example
@@ -40,8 +41,10 @@ def test_outputs_are_spread_by_folder_and_weight() -> None:
     assert len({shards.shard_of(f"tags/x/{leaf}", weights)
                 for leaf in ("feed.xml", "atom.xml", "feed.json")}) == 1
     # the pages that list pieces as cards all go to the main process: each card rendered once
-    lists = ["index.html", "stories/index.html", "stories/page/7/index.html", "tags/x/index.html",
-             "tags/x/page/2/index.html", "members/ana/index.html"]
+    lists = ["index.html", *(folder + "index.html" for folder in (
+        routes.listing_path("stories"), routes.listing_path("stories", 7), routes.tag_path("x"),
+        routes.listing_path(routes.tag_path("x").rstrip("/"), 2),
+        routes.piece_path("members", "ana")))]
     assert {shards.shard_of(p, weights) for p in lists} == {0}
     others = ["stories/page/index.html", "tags/index.html", "members/ana/feed.xml",
               "stories/s1/index.html", "tags/x/page/2/feed.xml"]

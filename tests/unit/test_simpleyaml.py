@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 
 from generator.problems import Problem
 from generator.read import frontmatter, simpleyaml, yamlfile
-from tests.conftest import CORPUS, ROOT, require_tool
+from tests.conftest import CORPUS, ROOT, generated_hub, require_tool
 
 LOADERS = [cls for cls in (yamlfile._FastLoader, yamlfile._Loader) if cls is not None]
 READ = simpleyaml.reader(LOADERS[0])
@@ -63,19 +62,12 @@ def _front_matters(root: Path) -> list[tuple[str, int]]:
     return texts
 
 
-def _generated(tmp: Path) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-    from generate import generate
-
-    generate(200, tmp / "hub")
-    return tmp / "hub"
-
-
 @pytest.mark.parametrize("which", ["example", "twir", "generated"])
 def test_the_plain_reader_equals_yaml_on_real_files(which: str, tmp_path: Path) -> None:
     if which == "twir":
         require_tool(CORPUS.is_dir(), "shared/corpora/twir")
-    root = {"example": ROOT / "content", "twir": CORPUS}.get(which) or _generated(tmp_path)
+    root = {"example": ROOT / "content", "twir": CORPUS}.get(which) \
+        or generated_hub(tmp_path / "hub", 200)
     texts = _front_matters(root)
     read = sum(_same(text, offset) for text, offset in texts)
     # the plain reader really reads most real files (the rest goes to the parser)
