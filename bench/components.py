@@ -8,6 +8,9 @@
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
     python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
     python bench/components.py timeline 10000 2      # when each stage of a parallel build ends
+    python bench/components.py load 10000 4          # loading: YAML parser only, plain reader
+    python bench/components.py absolutize 10000 5    # feed bodies' URLs: HTML parser vs fast path
+    python bench/components.py cards 10000           # story cards rendered, per process
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
@@ -24,12 +27,18 @@ theme of that commit, the hub of this one), alternating, to compare commits in o
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
 seconds from the build's start, when the bodies are rendered, when the main process takes its
 worker's last output, when its walk of the renderers ends and when the writer is done, with
-how often and how long the main process waited for a worker's output.
+how often and how long the main process waited for a worker's output. `load` runs
+`build.load` with the plain front-matter reader (read/simpleyaml.py) off and on; `absolutize`
+makes every body's URLs absolute with the HTML parser and with the fast path; `cards` renders
+every output in memory on one process and on all cores and prints how many story cards each
+process rendered (Theme.memo) and in how long, with the list pages in the main process (as
+builds do) and with every output by its folder alone (as before 2026-12-03).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import statistics
 import subprocess
@@ -251,6 +260,85 @@ def bench_timeline(root: Path, repeats: int, work: Path) -> None:
             setattr(owner, name, original)
 
 
+def bench_load(root: Path, repeats: int) -> None:
+    from generator.read import yamlfile
+    plain = yamlfile._read_simple
+
+    def load(reader: Callable[[str, int], Any]) -> None:
+        yamlfile._read_simple = reader
+        try:
+            build.load(root, now=NOW)
+        finally:
+            yamlfile._read_simple = plain
+    _compare({"YAML parser only": lambda: load(lambda text, offset: None),
+              "plain reader first": lambda: load(plain)}, repeats)
+
+
+def bench_absolutize(root: Path, repeats: int) -> None:
+    from generator.render import urls
+    hub, _ = build.load(root, now=NOW)
+    assert hub is not None
+    bodies, _ = build.render_bodies(hub)
+    pairs = [(bodies[p.key].html, hub.config.base_url.rstrip("/") + p.url) for p in hub.pieces]
+    quick = sum(urls._absolutize_quoted(h, b) is not None for h, b in pairs)
+    print(f"{len(pairs)} bodies ({quick} taken by the fast path)")  # noqa: T201
+
+    def each(way: Callable[[str, str], Any]) -> None:
+        for html, base in pairs:
+            way(html, base)
+        urls.forget()
+    _compare({"HTML parser": lambda: each(urls._absolutize_parsed),
+              "fast path": lambda: each(urls._absolutize_quoted)}, repeats)
+
+
+def bench_cards(root: Path) -> None:
+    import jinja2
+
+    from generator.render import shards, templates
+    hub, _ = build.load(root, now=NOW)
+    assert hub is not None
+    memo = build.BodyMemo()
+    build.render_bodies(hub, memo=memo)
+    counted = [0, 0.0]
+    remembered = templates.Theme.memo
+
+    @jinja2.pass_context
+    def memo_counting(self: Any, context: Any, kind: str, piece: Any, *args: Any,
+                      caller: Any) -> Any:
+        def rendered() -> Any:
+            started = time.perf_counter()
+            html = caller()
+            counted[0] += kind == "story_card"
+            counted[1] += (time.perf_counter() - started) if kind == "story_card" else 0
+            return html
+        return remembered(self, context, kind, piece, *args, caller=rendered)
+
+    working = shards._work
+
+    def work(walk: Any, shard: Any) -> None:
+        def walked(s: Any) -> None:
+            walk(s)
+            print(f"  all cores, worker {s.index}: {counted[0]} cards, "  # noqa: T201
+                  f"{counted[1]:.2f} s", flush=True)
+        working(walked, shard)
+    lists = shards._LISTS
+    templates.Theme.memo = memo_counting  # type: ignore[method-assign]
+    shards._work = work
+    try:
+        for jobs, name, rule in ((1, "1 process", lists),
+                                 (None, "all cores, main process", lists),
+                                 (None, "all cores by folder alone, main process",
+                                  re.compile("(?!)"))):
+            counted[:] = [0, 0.0]
+            shards._LISTS = rule
+            build.render(hub, link_check=False, jobs=jobs, bodies_memo=memo, record=False)
+            print(f"  {name}: {counted[0]} cards, {counted[1]:.2f} s")  # noqa: T201
+    finally:
+        templates.Theme.memo = remembered  # type: ignore[method-assign]
+        shards._work = working
+        shards._LISTS = lists
+
+
 def main() -> None:
     what, args = sys.argv[1], sys.argv[2:]
     work = Path(tempfile.mkdtemp(prefix="foyer-components-"))
@@ -277,6 +365,12 @@ def main() -> None:
             bench_commits(root, repeats, work, rest[1:])
         elif what == "timeline":
             bench_timeline(root, repeats, work)
+        elif what == "load":
+            bench_load(root, repeats)
+        elif what == "absolutize":
+            bench_absolutize(root, repeats)
+        elif what == "cards":
+            bench_cards(root)
         else:
             raise SystemExit(__doc__)
     finally:
