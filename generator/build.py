@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -168,6 +170,22 @@ def _processes(jobs: int | None, items: int) -> int:
     workers = min(jobs or os.cpu_count() or 1, 8)
     return workers if items >= PARALLEL_MIN_PIECES and shards.available() else 1
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now (the hub, its bodies) kept out of the cyclic garbage collector
+    while processes are forked from this one: a collection, here or in a forked process, does
+    not walk them again (in a fork it would also write to every page that holds them, copying
+    it). Freed by reference counting as before; given back to the collector afterwards, unless
+    something else froze objects first (`foyer serve` keeps its hub frozen)."""
+    already = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not already:
+            gc.unfreeze()
+
+
 # The share of the outputs the main process renders in a parallel render, besides every page
 # that lists pieces as cards (render/shards.py): it also digests, checks and writes every output
 MAIN_SHARE = 0.3
@@ -284,7 +302,7 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
         size = -(-len(items) // (workers * 4))
         chunks = [(items[i:i + size], links, config.base_path, embeds)
                   for i in range(0, len(items), size)]
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        with _frozen(), ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             rendered = [body for chunk in pool.map(_render_chunk, chunks) for body in chunk]
     else:
         rendered = _render_chunk((items, links, config.base_path, embeds))
@@ -403,6 +421,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
     workers = _processes(jobs, len(hub.pieces))
     parallel = None
+    frozen = contextlib.ExitStack()
     if previous is None and workers > 1:
         # everything is rendered: over all cores (a build with a record renders few outputs)
         plain = replace(site, reuse=None)
@@ -412,6 +431,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             for renderer in registry():
                 for _ in renderer(worker):
                     pass
+        frozen.enter_context(_frozen())
         parallel = shards.Shards(workers, MAIN_SHARE, walk,
                                  functools.partial(_examine, link_check=link_check),
                                  record=memo is not None)
@@ -443,6 +463,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     finally:
         if parallel is not None:
             parallel.close()
+        frozen.close()
     checks = None
     if link_check:
         extra = set(hub.static_files)
