@@ -234,8 +234,7 @@ class SiteWriter:
         if data is None:
             link_or_copy(os.path.join(self._out, path), target)
         else:
-            with open(target, "wb") as f:
-                f.write(data)
+            _write_file(target, data)
 
     def finish(self, static: Iterable[tuple[Path, str]],
                finish: Callable[[Path], None] | None = None, *,
@@ -306,6 +305,23 @@ class SiteWriter:
     def __exit__(self, kind: object, *_: object) -> None:
         if kind is not None:
             self.abort()
+
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def _write_file(target: str, data: bytes) -> None:
+    """`data` into a new file, as open(target, "wb").write would, in three system calls:
+    open, write, close (a Python file object also asks for the file's stat, whether it is a
+    terminal and where it stands, 17,000 times at 10,000 stories)."""
+    fd = os.open(target, _FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _write_error(exc: OSError, out: Path) -> WriteError:
