@@ -102,16 +102,37 @@ def _read_bytes(path: Path, rel: str, root: Path, problems: list[Problem]) -> by
                                 "copy the file into the hub instead of linking to it"))
         return None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        size, raw = _read_file(path, MAX_FILE_BYTES)
+        if raw is None:
             problems.append(Problem(
                 rel, 1, f"file is too large ({size // 1024 // 1024} MB; the limit is "
                 f"{MAX_FILE_BYTES // 1024 // 1024} MB)", "split it, or put large files in static/"))
             return None
-        return path.read_bytes()
+        return raw
     except OSError as exc:
         problems.append(Problem(rel, 1, f"cannot read file: {exc.strerror}", "check its permissions"))
         return None
+
+
+_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_file(path: Path | str, limit: int) -> tuple[int, bytes | None]:
+    """(size, bytes) of a file, or (size, None) when it is larger than `limit`: what
+    path.stat() and path.read_bytes() tell, in five system calls instead of eight (a Python
+    file object also asks whether it is a terminal and where it stands), 11,300 times at
+    10,000 stories."""
+    fd = os.open(path, _READ)
+    try:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return size, None
+        chunks = []
+        while chunk := os.read(fd, max(size + 1, 65536)):  # to the end, even if it grew
+            chunks.append(chunk)
+        return size, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:

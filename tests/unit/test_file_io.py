@@ -1,4 +1,5 @@
-"""The site writer's own file write: the bytes and the mode a Python file object would give."""
+"""The site writer's own file write and the reader's own file read: what a Python file object
+would write and read."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ def test_an_existing_file_is_replaced_whole(tmp_path: Path) -> None:
     target.write_bytes(b"x" * 1000)
     _write_file(str(target), b"short")
     assert target.read_bytes() == b"short"
+
+
+def test_a_content_file_is_read_as_read_bytes_reads_it(tmp_path: Path) -> None:
+    from generator.read.discover import _read_file
+
+    for data in (b"", b"---\ntitle: x\n---\n", os.urandom(200_000)):
+        target = tmp_path / "file.md"
+        target.write_bytes(data)
+        assert _read_file(target, 10**6) == (len(data), target.read_bytes())
+    assert _read_file(target, 1000) == (200_000, None)  # too large: not read
+    with pytest.raises(IsADirectoryError):
+        _read_file(tmp_path, 10**6)
