@@ -7,6 +7,7 @@
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
     python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
+    python bench/components.py syscalls 2000 1 REV REV…  # system calls of those builds (strace)
     python bench/components.py timeline 10000 2      # when each stage of a parallel build ends
     python bench/components.py load 10000 4          # loading: YAML parser only, plain reader
     python bench/components.py absolutize 10000 5    # feed bodies' URLs: HTML parser vs fast path
@@ -23,7 +24,9 @@ bench/run.py's cold builds), the first build that writes the cache, and, for eac
 (`build.MAIN_SHARE=0.35`, `write.WRITE_QUEUE=256`: a constant of a module of generator), a build
 without the cache with that constant set. `commits` checks each REV out into a git worktree
 of its own and runs the same build without the cache from each in turn (the code and the
-theme of that commit, the hub of this one), alternating, to compare commits in one run.
+theme of that commit, the hub of this one), alternating, to compare commits in one run;
+`syscalls` runs the same builds under `strace -f -c` and prints how many system calls each
+made (all processes and threads; the median of REPEATS), in all and of the main kinds.
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
 seconds from the build's start, when the bodies are rendered, when the main process takes its
 worker's last output, when its walk of the renderers ends and when the writer is done, with
@@ -37,6 +40,7 @@ builds do) and with every output by its folder alone (as before 2026-12-03).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import shutil
@@ -45,7 +49,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -172,28 +176,68 @@ def bench_builds(root: Path, repeats: int, work: Path, settings: list[str]) -> N
     _print_runs(runs)
 
 
-def bench_commits(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+@contextlib.contextmanager
+def _worktrees(revisions: list[str], work: Path) -> Iterator[dict[str, Path]]:
+    """Each revision checked out into a git worktree of its own, removed afterwards."""
     repository = HERE.parent
     trees = {}
-    for revision in revisions:
-        tree = work / f"tree-{len(trees)}"
-        subprocess.run(["git", "-C", str(repository), "worktree", "add", "--detach", "-q",
-                        str(tree), revision], check=True)
-        trees[revision] = tree
-    runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
     try:
-        for _ in range(repeats):
-            for revision, tree in trees.items():
-                runs[revision].append(timed(
-                    [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
-                     "from generator import cli; raise SystemExit(cli.main())",
-                     "build", str(root), "--out", str(fresh(work, "site")), "--now", NOW_TEXT,
-                     "--no-link-check", "--no-cache"]))
+        for revision in revisions:
+            tree = work / f"tree-{len(trees)}"
+            subprocess.run(["git", "-C", str(repository), "worktree", "add", "--detach", "-q",
+                            str(tree), revision], check=True)
+            trees[revision] = tree
+        yield trees
     finally:
         for tree in trees.values():
             subprocess.run(["git", "-C", str(repository), "worktree", "remove", "--force",
                             str(tree)], check=False)
+
+
+def _cold_build(tree: Path, root: Path, out: Path) -> list[str]:
+    """`foyer build --no-cache` with the code of `tree`, the hub `root`."""
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
+            "from generator import cli; raise SystemExit(cli.main())",
+            "build", str(root), "--out", str(out), "--now", NOW_TEXT,
+            "--no-link-check", "--no-cache"]
+
+
+def bench_commits(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+    runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
+    with _worktrees(revisions, work) as trees:
+        for _ in range(repeats):
+            for revision, tree in trees.items():
+                runs[revision].append(timed(_cold_build(tree, root, fresh(work, "site"))))
     _print_runs(runs)
+
+
+def bench_syscalls(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+    """System calls of a cold build of each revision, all its processes and threads, counted
+    by `strace -f -c` (counts, not times: strace slows every call down)."""
+    strace = shutil.which("strace")
+    if strace is None:
+        raise SystemExit("syscalls needs strace (Debian: apt-get install strace)")
+    counts: dict[str, list[dict[str, int]]] = {revision: [] for revision in revisions}
+    with _worktrees(revisions, work) as trees:
+        for _ in range(repeats):
+            for revision, tree in trees.items():
+                table = work / "strace.txt"
+                subprocess.run([strace, "-f", "-c", "-o", str(table),
+                                *_cold_build(tree, root, fresh(work, "site"))],
+                               check=True, capture_output=True)
+                found = {}
+                for line in table.read_text().splitlines():
+                    cells = line.split()
+                    if len(cells) >= 5 and cells[3].isdigit():
+                        found[cells[-1]] = int(cells[3])
+                counts[revision].append(found)
+    for revision, runs in counts.items():
+        total = statistics.median(r.get("total", 0) for r in runs)
+        calls = ("futex", "openat", "newfstatat", "read", "write", "close", "mkdir", "ioctl",
+                 "lseek")
+        print(f"  {revision:12} median {total:9.0f} system calls   "  # noqa: T201
+              + "  ".join(f"{c} {statistics.median(r.get(c, 0) for r in runs):.0f}"
+                          for c in calls))
 
 
 def _print_runs(runs: dict[str, list[Run]]) -> None:
@@ -363,6 +407,8 @@ def main() -> None:
             bench_builds(root, repeats, work, rest[1:])
         elif what == "commits":
             bench_commits(root, repeats, work, rest[1:])
+        elif what == "syscalls":
+            bench_syscalls(root, repeats, work, rest[1:])
         elif what == "timeline":
             bench_timeline(root, repeats, work)
         elif what == "load":

@@ -170,6 +170,7 @@ def _processes(jobs: int | None, items: int) -> int:
     workers = min(jobs or os.cpu_count() or 1, 8)
     return workers if items >= PARALLEL_MIN_PIECES and shards.available() else 1
 
+
 @contextlib.contextmanager
 def _frozen() -> Iterator[None]:
     """The objects alive now (the hub, its bodies) kept out of the cyclic garbage collector
@@ -421,25 +422,26 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
     site = Site(hub=hub, theme=theme, bodies=bodies, problems=problems, reuse=memo)
     workers = _processes(jobs, len(hub.pieces))
     parallel = None
-    frozen = contextlib.ExitStack()
-    if previous is None and workers > 1:
-        # everything is rendered: over all cores (a build with a record renders few outputs)
-        plain = replace(site, reuse=None)
-
-        def walk(shard: shards.Shard) -> None:
-            worker = replace(plain, shard=shard)
-            for renderer in registry():
-                for _ in renderer(worker):
-                    pass
-        frozen.enter_context(_frozen())
-        parallel = shards.Shards(workers, MAIN_SHARE, walk,
-                                 functools.partial(_examine, link_check=link_check),
-                                 record=memo is not None)
-        site = replace(site, shards=parallel)
     outputs: list[Output] = []
     links: dict[str, linkcheck.PageLinks] = {}
     feeds: dict[str, tuple[str, ...]] = {}
+    held = contextlib.ExitStack()  # what a parallel render holds until the walk ends
     try:
+        if previous is None and workers > 1:
+            # everything is rendered: over all cores (a build with a record renders few outputs)
+            plain = replace(site, reuse=None)
+
+            def walk(shard: shards.Shard) -> None:
+                worker = replace(plain, shard=shard)
+                for renderer in registry():
+                    for _ in renderer(worker):
+                        pass
+            held.enter_context(_frozen())
+            parallel = shards.Shards(workers, MAIN_SHARE, walk,
+                                     functools.partial(_examine, link_check=link_check),
+                                     record=memo is not None)
+            held.callback(parallel.close)
+            site = replace(site, shards=parallel)
         for renderer in registry():
             for output in renderer(site):
                 if output.reused:
@@ -461,9 +463,7 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
                     output = Output(output.path, b"", output.reused, output.born)
                 outputs.append(output)
     finally:
-        if parallel is not None:
-            parallel.close()
-        frozen.close()
+        held.close()
     checks = None
     if link_check:
         extra = set(hub.static_files)

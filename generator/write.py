@@ -307,8 +307,8 @@ class SiteWriter:
             self.abort()
 
 
-_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) \
-    | getattr(os, "O_BINARY", 0)
+# as open(target, "wb"): os.open's descriptors are not inherited (PEP 446) without O_CLOEXEC
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
 def _write_file(target: str, data: bytes) -> None:

@@ -114,7 +114,7 @@ def _read_bytes(path: Path, rel: str, root: Path, problems: list[Problem]) -> by
         return None
 
 
-_READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # os.open's descriptors are not inherited
 
 
 def _read_file(path: Path | str, limit: int) -> tuple[int, bytes | None]:
@@ -130,7 +130,7 @@ def _read_file(path: Path | str, limit: int) -> tuple[int, bytes | None]:
         chunks = []
         while chunk := os.read(fd, max(size + 1, 65536)):  # to the end, even if it grew
             chunks.append(chunk)
-        return size, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return size, b"".join(chunks)  # the one chunk itself, when there is one
     finally:
         os.close(fd)
 
