@@ -5,6 +5,7 @@ real body and on random documents; where it cannot, it hands the body to the ref
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,10 @@ ATOMS = ["mot", "Été", "*em*", "**fort**", "`code`", "``a`b``", "[ana](../memb
 
 
 def _inline(rng: random.Random, n: int = 0) -> str:
-    return " ".join(rng.choice(ATOMS) for _ in range(n or rng.randint(1, 8)))
+    return " ".join(rng.choice(_atoms) for _ in range(n or rng.randint(1, 8)))
+
+
+_atoms = ATOMS  # what _inline draws from
 
 
 def _block(rng: random.Random, depth: int = 0) -> str:
@@ -122,6 +126,48 @@ def test_accelerator_equals_the_reference_on_random_documents() -> None:
     assert accelerated > 1000, markdown_rs.FALLBACKS
 
 
+def test_the_html_scan_equals_the_reference_on_random_documents_without_raw_html(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without raw HTML, foyer's rules are read from markdown-it-pyrs's HTML, not its tree
+    (markdown_rs._scan): the same Bodies, on documents where only markdown makes tags."""
+    monkeypatch.setattr(sys.modules[__name__], "_atoms", [a for a in ATOMS if "<" not in a]
+                        + ["&lt;b&gt;", "[a&amp;b](https://x.org/?a=1&amp;b=2)", "![](x.png)",
+                           "[`c`](#a)", "**[l](../members/ana.md)**", "*", "|", "-"])
+    links = {"content/members/ana.md": "/membres/ana/", "content/stories/x.md": "/recits/x/"}
+    scanned = documents = 0
+    for seed in range(3000):
+        rng = random.Random(seed)
+        text = "".join(_block(rng) + rng.choice(["\n\n", "\n\n", "\n"])
+                       for _ in range(rng.randint(1, 6)))
+        if "<" in text:
+            continue
+        documents += 1
+        before = markdown_rs.SCANS["html"]
+        reference, fast, taken = _both(text, source="content/stories/s.md", body_line=5,
+                                       links=links, base_path="/hub/")
+        assert fast == reference, (seed, text)
+        scanned += markdown_rs.SCANS["html"] - before
+    assert documents > 1000 and scanned > 400, (documents, scanned)
+
+
+@pytest.mark.parametrize("text", [
+    "## Titre\n\nTexte.\n\n## Titre\n\n### `code` *em* ![alt](a.png) [lien](#x) &amp; &lt;\n",
+    "Titre sur\ndeux lignes\n---\n\nTexte.",
+    "![seule](image.png)\n\nPuis du texte.",
+    "- un\n- deux\n\nTexte après.",
+    "Texte.\n\n- un\n  ```\n  code\n  ```",
+    "Texte.\n\n- un\n\n      code indenté",
+    "Texte\n| a |\n|---|\n| 1 |",
+    "Texte.\n\n> citation\n\n>\n",
+    "Texte [à](../members/ana.md#x) et [ext](https://x.org/?a=1&b=\"2\") ![i](../../static/i.png)",
+    "# Un\n\nTexte  \ncassé\\\nlà.",
+])
+def test_the_html_scan_and_the_tree_agree(text: str) -> None:
+    links = {"content/members/ana.md": "/membres/ana/"}
+    reference, fast, taken = _both(text, source="content/stories/s.md", body_line=1, links=links)
+    assert fast == reference
+
+
 @pytest.mark.parametrize(("text", "reason"), [
     ("Une note[^1].\n\n[^1]: La note.", "not for this engine"),
     ("- [ ] à faire\n- [x] fait", "not for this engine"),
@@ -141,15 +187,28 @@ def test_what_the_accelerator_leaves_to_the_reference(text: str, reason: str) ->
     assert fast == reference
 
 
-def test_a_panic_of_the_engine_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("text", "panics_in"), [
+    ("## Titre\n\nTexte.", "render"),
+    ("## Titre\n\nTexte <em>en ligne</em>.", "tree"),  # raw HTML: the tree is read too
+])
+def test_a_panic_of_the_engine_falls_back(text: str, panics_in: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = markdown_rs.ENGINE
+
     class Panicking:
+        def render(self, text: str) -> str:
+            if panics_in == "render":
+                raise BaseException("pyo3_runtime.PanicException stands for this")
+            return engine.render(text)
+
         def tree(self, text: str) -> None:
             raise BaseException("pyo3_runtime.PanicException stands for this")
 
     monkeypatch.setattr(markdown_rs, "ENGINE", Panicking())
-    reference, fast, taken = _both("## Titre\n\nTexte.", source="content/stories/s.md",
-                                   body_line=1, links={})
+    before = markdown_rs.FALLBACKS["markdown-it-pyrs failed"]
+    reference, fast, taken = _both(text, source="content/stories/s.md", body_line=1, links={})
     assert not taken and fast == reference
+    assert markdown_rs.FALLBACKS["markdown-it-pyrs failed"] == before + 1
 
 
 def test_builds_with_and_without_the_accelerator_are_identical(

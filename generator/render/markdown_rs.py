@@ -6,7 +6,9 @@ reference renders the body.
 markdown-it-pyrs gives HTML and a read-only syntax tree. foyer's rules are applied around them:
 heading anchors (the rule of mdit-py-plugins: h2-h4, the heading's text and code, "-1", "-2"…
 for a repeated slug) and rewritten link targets are put into its HTML, tag by tag in document
-order; HTML comments are dropped the same way; the excerpt comes from the tree. Left to the
+order; HTML comments are dropped the same way; the excerpt is the first paragraph's text. What
+the rules need is read from the HTML itself when the text holds no raw HTML (no "<": every tag
+is then markdown's), else from the tree, a second parse (`_scan`, `_walk`). Left to the
 reference: footnotes and task lists (mdit-py-plugins render them their own way), any warning (a
 link to a missing content file, HTML the sanitiser removes: its line is the reference's),
 a node type not in KNOWN, the few constructs where the two engines were seen to differ (each
@@ -41,7 +43,6 @@ ENGINE = (markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strik
 # of backticks: markdown-it-pyrs 0.4 panics on an unclosed code span in a link's text (12
 # issues of twir). The panic is caught as well, but Rust prints it on stderr.
 _RISKY = re.compile(r"\[\^|\[[ xX]\]")
-_LINK_LINE = re.compile(r"^[^\n]*\[[^\n]*$", re.M)
 # Unicode whitespace other than a space or a tab (a no-break space) at the start or the end of
 # a line's text (after quote, list and heading marks) or of a table cell: markdown-it-py strips
 # it (Python's str.strip), markdown-it-pyrs keeps it, as CommonMark does.
@@ -51,7 +52,7 @@ _EDGE_SPACE = re.compile(f"(?:^[ \\t>*+#|0-9.)-]*|\\|[ \\t]*)[{_UNICODE_SPACE}]"
 
 # A line that is a list mark alone (an empty item) under a line of text: markdown-it-py lets it
 # interrupt a quoted paragraph, markdown-it-pyrs reads it as the paragraph's lazy continuation.
-_EMPTY_ITEM = re.compile(r"^[ \t>]*(?:[*+-]|[0-9]{1,9}[.)])[ \t]*$", re.M)
+_EMPTY_ITEM = re.compile(r"\n[ \t>]*(?:[*+-]|[0-9]{1,9}[.)])[ \t]*(?:\n|$)")  # on "\n" + text
 
 _LINKS = frozenset({"link", "image", "autolink"})
 _HTML = frozenset({"html_block", "html_inline"})
@@ -101,10 +102,10 @@ def _risky(text: str) -> bool:
         return True
     if not text.isascii() and _EDGE_SPACE.search(text):
         return True
-    if _EMPTY_ITEM.search(text):
+    if _EMPTY_ITEM.search("\n" + text):  # a literal first: the regex skips to each line
         return True
     if "`" in text:
-        return any(line.count("`") % 2 for line in _LINK_LINE.findall(text))
+        return any(line.count("`") % 2 for line in text.split("\n") if "[" in line)
     return False
 
 
@@ -116,19 +117,19 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
     if ENGINE is None or _risky(text):
         return _fallback("not for this engine")
     try:
-        tree = ENGINE.tree(text)
-        html = ENGINE.render(text)
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
-        return _fallback("markdown-it-pyrs failed")
-    try:
-        encoded = text.encode()
-        marks, excerpt = _walk(tree, env, encoded, "`" in text or "~" in text or "<" in text)
+        html = _engine(ENGINE.render, text)
+        # what foyer's rules need is read from the HTML when the text holds no raw HTML (no
+        # "<": then every tag is markdown's); from the syntax tree, a second parse, otherwise
+        found = None if "<" in text else _scan(text, html)
+        if found is None:
+            SCANS["tree"] += 1
+            found = _walk(_engine(ENGINE.tree, text), text.encode(),
+                          "`" in text or "~" in text or "<" in text)
+        else:
+            SCANS["html"] += 1
     except _Fallback as error:
         return _fallback(str(error))
-    if env["problems"]:
-        return _fallback("warning")
+    marks, excerpt = found
     # Each mark's HTML is looked for from where the last one ended: between two marks there is
     # only escaped text and tags no mark makes, so each is found where its node put it.
     out: list[str] = []
@@ -136,41 +137,40 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
     slugs: set[str] = set()
     for kind, a, b in marks:
         if kind == "h":
-            found = html.find(f"<h{a}>", position)
-            if found < 0:
+            found_at = html.find(f"<h{a}>", position)
+            if found_at < 0:
                 return _fallback("heading not found")
-            position = found + 3
-            if a in (2, 3, 4):
-                parts: list[str] = []
-                _text(b.children, parts)
+            position = found_at + 3
+            if b is not None:
                 # the reference's own rule for a repeated slug ("-1", "-2"…)
-                slug = unique_slug(markdown.heading_slug("".join(parts)), slugs)
+                slug = unique_slug(markdown.heading_slug(b), slugs)
                 out += (html[copied:position], f' id="{escapeHtml(slug)}"')
                 copied = position
             continue
         if kind in ("link", "image"):
             target = escapeHtml(a)
-            found = html.find(('<a href="' if kind == "link" else '<img src="') + target + '"',
-                              position)
-            if found < 0:
+            found_at = html.find(('<a href="' if kind == "link" else '<img src="') + target
+                                 + '"', position)
+            if found_at < 0:
                 return _fallback("link not found")
-            position = html.index('"', found) + 1 + len(target)
-            if b != a:
-                out += (html[copied:position - len(target)], escapeHtml(b))
+            position = html.index('"', found_at) + 1 + len(target)
+            resolved = markdown.resolve(a, env, 0)
+            if resolved != a:
+                out += (html[copied:position - len(target)], escapeHtml(resolved))
                 copied = position
             continue
         # raw HTML, rendered as it is but for comments; what the sanitiser would remove is
         # warned about with its line: the reference says that
-        found = html.find(a, position)
-        if found < 0:
+        found_at = html.find(a, position)
+        if found_at < 0:
             return _fallback("html not found")
-        position = found + len(a)
+        position = found_at + len(a)
         content = a
         if kind == "html_block" and not text.endswith("\n"):
             # markdown-it-py's block keeps no line break the text does not end with
             if b is None:
                 return _fallback("no source map")
-            if b[1] >= len(encoded):
+            if b[1] >= len(text.encode()):
                 content = a[:-1]
         kept = content
         if kind == "html_block" and "<!--" in content:
@@ -178,16 +178,18 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
             kept = kept if kept.strip() else ""
             if not kept and html.startswith("</", position):  # an empty container then
                 return _fallback("a container of comments only")
-            if not kept and html.endswith("<li>\n", 0, found):
+            if not kept and html.endswith("<li>\n", 0, found_at):
                 # markdown-it-py drops the block and the item's line break with it
                 return _fallback("a list item that begins with a comment")
         elif kind == "html_inline" and content.startswith("<!--"):
             kept = ""
         if kept != a:
-            out += (html[copied:found], kept)
+            out += (html[copied:found_at], kept)
             copied = position
         if embeds is not None and kept and sanitize.removed_parts(kept, embeds):
             return _fallback("html removed")
+    if env["problems"]:
+        return _fallback("warning")
     out.append(html[copied:])
     result = "".join(out)
     if embeds is None:
@@ -197,27 +199,51 @@ def render(text: str, env: dict[str, Any], embeds: tuple[str, ...] | None
     return (quick if quick is not None else sanitize.clean(result, embeds)), excerpt
 
 
-def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
-          ) -> tuple[list[tuple[Any, ...]], str]:
-    """The marks, in document order: each link or image (its target, and that target
-    rewritten), heading (its level and node) and raw HTML (its content and, for a block, its
+SCANS: Counter[str] = Counter()  # where the marks of accelerated bodies came from: html, tree
+
+
+def _engine(call: Any, text: str) -> Any:
+    try:
+        return call(text)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - pyo3's PanicException derives from BaseException
+        raise _Fallback("markdown-it-pyrs failed") from None
+
+
+Marks = list[tuple[Any, ...]]
+
+
+def _check_host(url: str) -> None:
+    if "://" in url and "%" in url.split("://", 1)[1].split("/", 1)[0]:
+        # a host that is not ASCII: markdown-it-py writes it in punycode, markdown-it-pyrs
+        # percent-encodes it
+        raise _Fallback("a host that is not ASCII")
+
+
+def _walk(tree: Any, encoded: bytes, tight_check: bool) -> tuple[Marks, str]:
+    """The marks, in document order: each link or image (its target), heading (its level and,
+    for h2-h4, the text of its anchor) and raw HTML (its content and, for a block, its
     source map); and the excerpt: the text of the first paragraph that has some (the
     paragraphs of a tight list have no node of their own: the list item holds their inline
     nodes)."""
-    marks: list[tuple[Any, ...]] = []
+    marks: Marks = []
     excerpt: str | None = None
+    parts: list[str]
     for node in tree.walk():
         name = node.name
         if name in _LINKS:
             url = node.meta["url"]
-            if "://" in url and "%" in url.split("://", 1)[1].split("/", 1)[0]:
-                # a host that is not ASCII: markdown-it-py writes it in punycode,
-                # markdown-it-pyrs percent-encodes it
-                raise _Fallback("a host that is not ASCII")
-            kind = "image" if name == "image" else "link"
-            marks.append((kind, url, markdown.resolve(url, env, 0)))
+            _check_host(url)
+            marks.append(("image" if name == "image" else "link", url, None))
         elif name == "heading" or name == "lheading":
-            marks.append(("h", node.meta["level"], node))
+            level = node.meta["level"]
+            heading = None
+            if level in (2, 3, 4):
+                parts = []
+                _text(node.children, parts)
+                heading = "".join(parts)
+            marks.append(("h", level, heading))
         elif name == "html_block":
             marks.append((name, node.meta["content"], node.srcmap))
         elif name == "html_inline":
@@ -248,10 +274,87 @@ def _walk(tree: Any, env: dict[str, Any], encoded: bytes, tight_check: bool
                     # text of the item after a block: a paragraph, which may come first
                     raise _Fallback("a list item's text after a block")
                 continue
-            parts: list[str] = []
+            parts = []
             _text(node.children if name == "paragraph" else children, parts, " ")
             found = markdown.shorten("".join(parts))
             if found:
                 excerpt = found
     return marks, excerpt or ""
 
+
+# In the HTML of a text without raw HTML, every tag is markdown's: a heading, a link, an image,
+# and the tags that place the excerpt (a paragraph, a list item) and a fence in a list item
+_SCAN = re.compile(r'<(?:h([1-6])>|a href="([^"]*)"|img src="([^"]*)"|(p>|li>|/li>|pre>))')
+_TAG = re.compile(r"<[^>]*>")  # markdown-it escapes ">" in attributes
+_EMPTY_LI = re.compile(r"<li>\s*</li>")
+
+
+def _scan(text: str, html: str) -> tuple[Marks, str] | None:
+    """The marks and excerpt `_walk` gives, read from the HTML of a text that holds no raw
+    HTML (no "<"), without a second parse; or None where the tree must say: a blockquote (an
+    empty one renders otherwise), an empty list item, a table that may stand under a line of
+    text, a fence in a list item, a heading over two lines (its anchor's text has no line
+    break), and an excerpt that is not the text of the first paragraph (a list item or a
+    paragraph without text first)."""
+    if "<blockquote>" in html or ("<table>" in html and _table_under_text(text)) \
+            or ("<li>" in html and _EMPTY_LI.search(html)):
+        return None
+    fences = "`" in text or "~" in text
+    marks: Marks = []
+    excerpt: str | None = None
+    items = 0  # list items open
+    for match in _SCAN.finditer(html):
+        level, href, src, tag = match.groups()
+        if level is not None:
+            heading = None
+            if level in "234":
+                heading = html[match.end():html.find(f"</h{level}>", match.end())]
+                if "\n" in heading:
+                    return None
+                heading = _plain(heading)
+            marks.append(("h", int(level), heading))
+        elif href is not None or src is not None:
+            url = _unescape(href if href is not None else src)
+            _check_host(url)
+            marks.append(("link" if href is not None else "image", url, None))
+        elif tag == "li>":
+            if excerpt is None:
+                return None
+            items += 1
+        elif tag == "/li>":
+            items -= 1
+        elif tag == "pre>":
+            if items and fences:
+                return None
+        elif excerpt is None:  # the first paragraph
+            excerpt = markdown.shorten(_plain(html[match.end():html.find("</p>", match.end())]))
+            if not excerpt:
+                return None
+    return marks, excerpt or ""
+
+
+def _unescape(html: str) -> str:
+    """Text from markdown-it's HTML: it escapes these four characters, nothing else."""
+    if "&" not in html:
+        return html
+    return (html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+            .replace("&amp;", "&"))
+
+
+def _plain(html: str) -> str:
+    """The text of inline HTML markdown-it made: an image's alt text is an attribute, left out
+    as `_text` leaves it."""
+    return _unescape(_TAG.sub("", html) if "<" in html else html)
+
+
+def _table_under_text(text: str) -> bool:
+    """Whether a line that may be a table's delimiter row ("|---|:-:|", in a quote or a list
+    too) stands under a header line under a line that is not blank: what `_walk` looks for on
+    each table node, and more (the tree then says)."""
+    lines = text.split("\n")
+    for index in range(2, len(lines)):
+        line = lines[index]
+        if "-" in line and not line.strip(" \t\r>|:-") and lines[index - 1].strip(" \t\r") \
+                and lines[index - 2].strip(" \t\n\r\x0b\x0c"):
+            return True
+    return False
