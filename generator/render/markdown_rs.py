@@ -282,9 +282,8 @@ def _walk(tree: Any, encoded: bytes, tight_check: bool) -> tuple[Marks, str]:
     return marks, excerpt or ""
 
 
-# In the HTML of a text without raw HTML, every tag is markdown's: a heading, a link, an image,
-# and the tags that place the excerpt (a paragraph, a list item) and a fence in a list item
-_SCAN = re.compile(r'<(?:h([1-6])>|a href="([^"]*)"|img src="([^"]*)"|(p>|li>|/li>|pre>))')
+# In the HTML of a text without raw HTML, every tag is markdown's: a heading, a link, an image
+_SCAN = re.compile(r'<(?:h([1-6])>|a href="([^"]*)"|img src="([^"]*)")')
 _TAG = re.compile(r"<[^>]*>")  # markdown-it escapes ">" in attributes
 _EMPTY_LI = re.compile(r"<li>\s*</li>")
 
@@ -299,12 +298,22 @@ def _scan(text: str, html: str) -> tuple[Marks, str] | None:
     if "<blockquote>" in html or ("<table>" in html and _table_under_text(text)) \
             or ("<li>" in html and _EMPTY_LI.search(html)):
         return None
-    fences = "`" in text or "~" in text
+    if ("`" in text or "~" in text) and "<pre>" in html and "<li>" in html \
+            and _pre_in_item(html):
+        return None
+    # the excerpt: the first paragraph's text, if it comes before any list item
+    paragraph = html.find("<p>")
+    excerpt = ""
+    if paragraph >= 0:
+        item = html.find("<li>", 0, paragraph)
+        excerpt = markdown.shorten(_plain(html[paragraph + 3:html.find("</p>", paragraph)]))
+        if item >= 0 or not excerpt:
+            return None
+    elif "<li>" in html:
+        return None
     marks: Marks = []
-    excerpt: str | None = None
-    items = 0  # list items open
     for match in _SCAN.finditer(html):
-        level, href, src, tag = match.groups()
+        level, href, src = match.groups()
         if level is not None:
             heading = None
             if level in "234":
@@ -313,23 +322,10 @@ def _scan(text: str, html: str) -> tuple[Marks, str] | None:
                     return None
                 heading = _plain(heading)
             marks.append(("h", int(level), heading))
-        elif href is not None or src is not None:
+        else:
             url = _unescape(href if href is not None else src)
             _check_host(url)
             marks.append(("link" if href is not None else "image", url, None))
-        elif tag == "li>":
-            if excerpt is None:
-                return None
-            items += 1
-        elif tag == "/li>":
-            items -= 1
-        elif tag == "pre>":
-            if items and fences:
-                return None
-        elif excerpt is None:  # the first paragraph
-            excerpt = markdown.shorten(_plain(html[match.end():html.find("</p>", match.end())]))
-            if not excerpt:
-                return None
     return marks, excerpt or ""
 
 
@@ -357,4 +353,14 @@ def _table_under_text(text: str) -> bool:
         if "-" in line and not line.strip(" \t\r>|:-") and lines[index - 1].strip(" \t\r") \
                 and lines[index - 2].strip(" \t\n\r\x0b\x0c"):
             return True
+    return False
+
+
+def _pre_in_item(html: str) -> bool:
+    """Whether a fence (or an indented code block) stands in a list item."""
+    at = html.find("<pre>")
+    while at >= 0:
+        if html.count("<li>", 0, at) > html.count("</li>", 0, at):
+            return True
+        at = html.find("<pre>", at + 5)
     return False
