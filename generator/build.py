@@ -58,6 +58,28 @@ def load(root: Path, *, now: dt.datetime | None, drafts: bool = False,
          future: bool = False, require_git: bool = False,
          memo: Memo | None = None) -> tuple[Hub | None, Problems]:
     """Read and validate a hub. `now` None means: the clock from the environment."""
+    with _collector_paused():
+        return _load(root, now=now, drafts=drafts, future=future, require_git=require_git,
+                     memo=memo)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a hub is read: reading makes some 200,000
+    objects (at 10,000 stories) that all live on and no cycles, and each collection meanwhile
+    only walks them again (three full ones at 10,000 stories, a fifth of the load's time).
+    Reference counting frees what it always freed; the collector is back as it was after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(root: Path, *, now: dt.datetime | None, drafts: bool, future: bool,
+          require_git: bool, memo: Memo | None) -> tuple[Hub | None, Problems]:
     from generator.clock import resolve_now
 
     problems = Problems()

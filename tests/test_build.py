@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build
+from generator.build import build, load
 from generator.problems import BuildFailed
 
-from .conftest import PARIS
+from .conftest import EXAMPLE_NOW, PARIS, ROOT
 
 MEMBER = "---\nname: Ana Lopez\navatar: /images/ana.svg\n---\nAna bakes bread.\n"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>\n'
@@ -243,3 +243,17 @@ def test_bench_generator_makes_a_valid_hub(tmp_path: Path, now: dt.datetime) -> 
     result = build(tmp_path / "hub", now=now, out=tmp_path / "site")
     assert [p for p in result.problems if p.is_error] == []
     assert (tmp_path / "site/stories/s39/index.html").is_file()
+
+
+def test_reading_a_hub_gives_the_garbage_collector_back_as_it_was() -> None:
+    import gc
+
+    assert gc.isenabled()
+    load(ROOT, now=EXAMPLE_NOW)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load(ROOT / "tests/hubs/invalid/several-problems", now=EXAMPLE_NOW)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
