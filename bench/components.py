@@ -12,6 +12,7 @@
     python bench/components.py load 10000 4          # loading: YAML parser only, plain reader
     python bench/components.py absolutize 10000 5    # feed bodies' URLs: HTML parser vs fast path
     python bench/components.py cards 10000           # story cards rendered, per process
+    python bench/components.py folders 15000 3 [DIR…]  # the file system alone: folders, a file each
 
 A number is a generated hub of that many stories (bench/generate.py). `markdown` renders every
 body in this process (and says why bodies were left to markdown-it-py); `outputs` renders every
@@ -35,7 +36,10 @@ how often and how long the main process waited for a worker's output. `load` run
 makes every body's URLs absolute with the HTML parser and with the fast path; `cards` renders
 every output in memory on one process and on all cores and prints how many story cards each
 process rendered (Theme.memo) and in how long, with the list pages in the main process (as
-builds do) and with every output by its folder alone (as before 2026-12-03).
+builds do) and with every output by its folder alone (as before 2026-12-03). `folders` makes N
+folders holding one 20 KB file each (as a site's pretty URLs do), in a folder of each DIR
+(default: the temporary folder's file system, and /dev/shm), removes them, and again: the time
+and the kernel's CPU time of each round (no hub).
 """
 
 from __future__ import annotations
@@ -250,6 +254,8 @@ def _print_runs(runs: dict[str, list[Run]]) -> None:
 
 
 def bench_timeline(root: Path, repeats: int, work: Path) -> None:
+    import os
+
     from generator.render import shards
     from generator.write import SiteWriter as Writer
     marks: dict[str, float] = {}
@@ -291,13 +297,18 @@ def bench_timeline(root: Path, repeats: int, work: Path) -> None:
         for run in range(repeats):
             marks.clear()
             waits[:] = [0, 0.0]
+            out = fresh(work, f"timeline-{run}")
+            cpu = os.times()
             started = time.perf_counter()
-            build.build(root, now=NOW, out=fresh(work, f"timeline-{run}"), link_check=False,
-                        cache=False)
+            build.build(root, now=NOW, out=out, link_check=False, cache=False)
             mark("build done")
+            spent = os.times()
             print(f"  run {run + 1}: " + ", ".join(  # noqa: T201
                 f"{name} {seconds:.2f}" for name, seconds in marks.items())
-                + f"; waited {waits[0]} times, {waits[1]:.2f} s")
+                + f"; waited {waits[0]} times, {waits[1]:.2f} s; CPU main process user "
+                f"{spent.user - cpu.user:.2f} kernel {spent.system - cpu.system:.2f}, "
+                f"workers user {spent.children_user - cpu.children_user:.2f} kernel "
+                f"{spent.children_system - cpu.children_system:.2f}")
     finally:
         shards.Shards._take = taking  # type: ignore[method-assign]
         for owner, name, original in originals:
@@ -383,9 +394,42 @@ def bench_cards(root: Path) -> None:
         shards._LISTS = lists
 
 
+def bench_folders(count: int, repeats: int, work: Path, folders: list[Path]) -> None:
+    import os
+    data = bytes(range(256)) * 80
+    targets = [Path(tempfile.mkdtemp(prefix="foyer-folders-", dir=f)) for f in folders]
+
+    def make(target: Path) -> tuple[float, float]:
+        started, cpu = time.perf_counter(), os.times().system
+        for n in range(count):
+            folder = target / "stories" / f"story-{n}"
+            folder.mkdir(parents=True)
+            (folder / "index.html").write_bytes(data)
+        seconds, system = time.perf_counter() - started, os.times().system - cpu
+        shutil.rmtree(target / "stories")
+        return seconds, system
+    try:
+        for target in targets:
+            runs = [make(target) for _ in range(repeats)]
+            print(f"  {count} folders in {target.parent}: median "  # noqa: T201
+                  f"{statistics.median(r[0] for r in runs):.2f} s, runs "
+                  + ", ".join(f"{r[0]:.2f} (kernel {r[1]:.2f})" for r in runs))
+    finally:
+        for target in targets:
+            shutil.rmtree(target, ignore_errors=True)
+
+
 def main() -> None:
     what, args = sys.argv[1], sys.argv[2:]
     work = Path(tempfile.mkdtemp(prefix="foyer-components-"))
+    if what == "folders":
+        try:
+            bench_folders(int(args[0]), int(args[1]) if len(args) > 1 else 3, work,
+                          [Path(f) for f in args[2:]] or [work] + (
+                              [Path("/dev/shm")] if Path("/dev/shm").is_dir() else []))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        return
     try:
         if args[0] == "--hub":
             root, rest = Path(args[1]).resolve(), args[2:]

@@ -422,14 +422,17 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
            bodies_memo: BodyMemo | None = None,
            themes: dict[str, Theme] | None = None,
            sink: Callable[[Output], None] | None = None,
-           checked: linkcheck.LinkChecks | None = None, record: bool = True) -> Rendered:
+           checked: linkcheck.LinkChecks | None = None, record: bool = True,
+           direct: Callable[[], Any] | None = None) -> Rendered:
     """Hub → outputs. With `previous` (the last build's record) and `have` (does its output of a
     path still exist?), an output whose inputs are unchanged comes back `reused`. With `sink`,
     each output is handed over as soon as it is checked, and only its path and whether it was
     reused are kept (Rendered.outputs then hold no bytes): memory stays flat on large hubs.
     Without `previous`, large hubs are rendered over all cores (render/shards.py). Without
     `record` (a build that keeps no cache) and without `previous`, outputs are not
-    fingerprinted: Rendered.record is then empty."""
+    fingerprinted: Rendered.record is then empty. `direct` (the sink's SiteWriter.direct): in
+    a parallel render, workers write their outputs into the new folder themselves; the sink
+    then gets them marked `written`, without bytes."""
     settings = settings_digest(hub)
     if themes is not None and settings in themes:
         theme = themes[settings]  # its templates compiled already
@@ -461,7 +464,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             held.enter_context(_frozen())
             parallel = shards.Shards(workers, MAIN_SHARE, walk,
                                      functools.partial(_examine, link_check=link_check),
-                                     record=memo is not None)
+                                     record=memo is not None,
+                                     direct=direct() if direct is not None else None)
             held.callback(parallel.close)
             site = replace(site, shards=parallel)
         for renderer in registry():
@@ -604,7 +608,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
                               have=lambda path: os.path.isfile(os.path.join(out_dir, path)),
                               known_links=known_links, bodies_memo=memo.bodies,
-                              sink=writer.add,
+                              sink=writer.add, direct=writer.direct,
                               checked=saved.checks if saved is not None and memo.record
                               is not None else None, record=cache)
             outputs, theme = rendered.outputs, rendered.theme

@@ -71,6 +71,29 @@ def link_tree(source: Path, dest: Path) -> None:
             link_or_copy(Path(dirpath) / name, here / name)
 
 
+class Direct:
+    """Writes outputs straight into a new site folder from another process (a worker of a
+    parallel render, render/shards.py): the main process then only notes them
+    (SiteWriter.add of an Output marked `written`), and the file system's work on the
+    folders and files is shared by the cores. Made by SiteWriter.direct."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.made: set[str] = {folder}
+
+    def write(self, path: str, data: bytes) -> None:
+        """`data` at `path` in the folder; OSError (and a path outside it) for the caller to
+        hand the bytes to the main process instead, which writes them or says what failed."""
+        if not _safe_relative(path):
+            raise OSError(errno.EINVAL, f"not a path in the site: {path!r}")
+        target = os.path.join(self.folder, path)
+        parent = os.path.dirname(target)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)  # the main process may be making it too
+            self.made.add(parent)
+        _write_file(target, data)
+
+
 @dataclass
 class Spare:
     """The site before the current one, kept aside to be brought up to date and swapped in next
@@ -176,6 +199,14 @@ class SiteWriter:
             return False
         return True
 
+    def direct(self) -> Direct | None:
+        """For another process to write outputs into the new folder itself (made now), when it
+        is a new folder; None when it is the spare brought up to date (a file there may be a
+        hard link to the live site's: only this writer replaces them)."""
+        if not self.started:
+            self._start()
+        return Direct(self._new) if self.reusing is None else None
+
     def add(self, output: Output) -> None:
         if not _safe_relative(output.path):
             raise WriteError(f"refusing to write outside the site: {output.path!r}")
@@ -183,6 +214,8 @@ class SiteWriter:
             raise WriteError(f"two outputs for {output.path}")
         self.written.add(output.path)
         self.count += 1
+        if output.written:  # in the new folder already (Direct)
+            return
         if not self.started and output.reused:
             self.pending.append((output.path, output.born))
             return

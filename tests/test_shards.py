@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_module
-from generator import uptodate
+from generator import uptodate, write
 from generator.build import build
 from generator.model import routes
 from generator.problems import BuildFailed
@@ -64,9 +64,18 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
         made.append(processes)
         start(self, processes, *args, **kwargs)
     monkeypatch.setattr(shards.Shards, "__init__", counting)
+    noted = []
+    add = write.SiteWriter.add
+
+    def noting(self, output):  # type: ignore[no-untyped-def]
+        noted.append(output.written)
+        add(self, output)
+    monkeypatch.setattr(write.SiteWriter, "add", noting)
     # without the cache, workers note no reads (nothing is fingerprinted): the same bytes
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "no-cache", jobs=jobs, cache=False)
     assert tree(tmp_path / "no-cache", search=False) == serial
+    # the workers wrote their outputs themselves: the main process only noted them
+    assert 0 < sum(noted) < len(noted)
     # what was kept from the garbage collector while forking is given back to it, and the
     # collector paused while the hub was read runs again
     assert gc.get_freeze_count() == 0 and gc.isenabled()
@@ -110,6 +119,34 @@ def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(  # as they a
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=cache)
     assert not finished.exists()
     assert tree(tmp_path / "site", search=False) == serial
+
+
+def test_an_output_a_worker_cannot_write_is_written_by_the_main_process(
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    put = write.Direct.write
+    refused = tmp_path / "refused"  # written in the worker, read here
+
+    def failing(self, path, data):  # type: ignore[no-untyped-def]
+        if path.endswith((".xml", "/index.html")) and len(path) % 2:
+            with refused.open("a") as note:
+                note.write(path + "\n")
+            raise OSError(28, "No space left on device")  # of this process's, say
+        put(self, path, data)
+    monkeypatch.setattr(write.Direct, "write", failing)
+    noted = []
+    add = write.SiteWriter.add
+
+    def noting(self, output):  # type: ignore[no-untyped-def]
+        noted.append((output.written, output.path))
+        add(self, output)
+    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    assert tree(tmp_path / "site", search=False) == serial
+    failed = refused.read_text().split()
+    assert failed and {p for written, p in noted if not written} >= set(failed)
+    assert any(written for written, _ in noted)
 
 
 def test_checks_on_a_workers_outputs_report_what_a_serial_build_reports(

@@ -18,6 +18,16 @@ class Output(NamedTuple):  # a tuple: 17,000 of them are made at every serve reb
     data: bytes
     reused: bool = False  # the last build's bytes stand (data is then empty)
     born: str = ""  # the build that rendered these bytes (reuse.Record.build)
+    written: bool = False  # in the new site folder already, by a worker (data is then empty)
+
+
+class _Written(bytes):
+    """The type of WRITTEN."""
+
+
+# What a parallel render's main process gets instead of the bytes of an output a worker wrote
+# into the new site folder itself (render/shards.py); told apart by identity, not by value
+WRITTEN = _Written()
 
 
 @dataclass(frozen=True)
@@ -44,10 +54,15 @@ class Site:
         if self.shards is not None:
             make = self.shards.make(path, make)
         if self.reuse is None:
-            return Output(path, make(None))
+            data = make(None)
+            return Output(path, b"", written=True) if data is WRITTEN else Output(path, data)
         data = self.reuse.output(path, inputs, make, aggregate=aggregate, basis=basis)
         born = self.reuse.record.entries[path].born
-        return Output(path, b"", True, born) if data is None else Output(path, data, False, born)
+        if data is None:
+            return Output(path, b"", True, born)
+        if data is WRITTEN:
+            return Output(path, b"", False, born, written=True)
+        return Output(path, data, False, born)
 
     def untouched(self, path: str) -> Output | None:
         """The output at `path` when it needs no rendering here: the last build's, when nothing

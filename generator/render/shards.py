@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from generator.render.outputs import Output
+from generator.render.outputs import WRITTEN, Output
 from generator.render.reuse import Recorder
 
 BATCH = 64  # outputs per message from a worker
@@ -66,17 +66,19 @@ class Shards:
     """In the main process: which outputs are someone else's, and their bytes once sent."""
 
     def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None],
-                 examine: Callable[[Output], Any], record: bool = True):
+                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None):
         """Fork `processes - 1` workers, each running `walk` with its own Shard, which runs
         `examine` on the bytes of each output it renders and sends the result along, with the
-        hub facts it read when `record` (a build that fingerprints nothing needs none)."""
+        hub facts it read when `record` (a build that fingerprints nothing needs none). With
+        `direct` (write.Direct), a worker writes each output into the new site folder itself
+        and sends no bytes: the main process gets WRITTEN for them."""
         self.weights = weights_for(processes, main_share)
         context = mp.get_context("fork")
         self.pipes: list[Any] = []
         self.workers: list[Any] = []
         for index in range(1, processes):
             receive, send = context.Pipe(duplex=False)
-            shard = Shard(index, self.weights, send, examine, record)
+            shard = Shard(index, self.weights, send, examine, record, direct)
             worker = context.Process(target=_work, args=(walk, shard), daemon=True)
             worker.start()
             send.close()
@@ -109,16 +111,19 @@ class Shards:
         when `path` is this process's (or the worker is gone: it is rendered here then)."""
         owner = shard_of(path, self.weights)
         found = self._taken(owner, path) if owner != 0 else None
-        return Output(path, found[0]) if found is not None else None
+        if found is None:
+            return None
+        return Output(path, b"", written=True) if found[0] is WRITTEN else Output(path, found[0])
 
     def _taken(self, owner: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
-        """The bytes and reads worker `owner` sent for `path` (what it examined is kept for
-        `examined`), or None when it is gone without sending them."""
+        """The bytes and reads worker `owner` sent for `path` (WRITTEN for bytes it wrote
+        itself; what it examined is kept for `examined`), or None when it is gone without
+        sending them."""
         found = self._take(owner - 1, path)
         if found is None:
             return None
         data, reads, self.found[path] = found
-        return data, reads
+        return (WRITTEN if data is None else data), reads
 
     def examined(self, path: str) -> Any:
         """What the worker that rendered `path` examined on its bytes (Shard.examine), or
@@ -154,8 +159,9 @@ class Shard:
     its own outputs, does not read the pipe."""
 
     def __init__(self, index: int, weights: tuple[int, ...], pipe: Any,
-                 examine: Callable[[Output], Any], record: bool = True):
+                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None):
         self.index = index
+        self.direct = direct  # write.Direct: outputs written here, not sent
         self.record = record  # note the hub facts each output reads (for the build record)
         self.weights = weights
         self.pipe = pipe
@@ -174,7 +180,15 @@ class Shard:
         recorder = Recorder() if self.record else None  # None: the hub itself, not a view
         data = make(recorder)
         reads = tuple(recorder.reads) if recorder is not None else ()
-        self.batch.append((path, data, reads, self.examine(Output(path, data))))
+        examined = self.examine(Output(path, data))
+        sent: bytes | None = data
+        if self.direct is not None:
+            try:
+                self.direct.write(path, data)
+                sent = None  # written: the main process notes it
+            except OSError:
+                pass  # the main process writes the bytes, or says why it cannot
+        self.batch.append((path, sent, reads, examined))
         if len(self.batch) >= BATCH:
             self.flush()
 

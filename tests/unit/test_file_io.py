@@ -38,3 +38,29 @@ def test_a_content_file_is_read_as_read_bytes_reads_it(tmp_path: Path) -> None:
     assert _read_file(target, 1000) == (200_000, None)  # too large: not read
     with pytest.raises(IsADirectoryError):
         _read_file(tmp_path, 10**6)
+
+
+def test_another_process_writes_into_the_new_folder_and_the_writer_only_notes_it(
+        tmp_path: Path) -> None:
+    from generator.render.outputs import Output
+    from generator.write import SiteWriter, Spare, _ident
+
+    out = tmp_path / "site"
+    with SiteWriter(out) as writer:
+        direct = writer.direct()
+        assert direct is not None and Path(direct.folder).is_dir()  # made for it
+        direct.write("stories/a/index.html", b"<p>a</p>")
+        with pytest.raises(OSError):
+            direct.write("../outside.html", b"no")  # then the main process is handed the bytes
+        writer.add(Output("stories/a/index.html", b"", written=True))
+        writer.add(Output("index.html", b"<p>home</p>"))
+        assert writer.finish([]) == 2
+    assert (out / "stories/a/index.html").read_bytes() == b"<p>a</p>"
+    assert (out / "index.html").read_bytes() == b"<p>home</p>"
+    assert not (tmp_path / "outside.html").exists()
+    # a spare brought up to date may hold hard links to the live site: only the writer writes
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    with SiteWriter(out, spare=Spare(str(spare), _ident(spare), {}, {})) as writer:
+        assert writer.direct() is None
+        writer.finish([])
