@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 from generator import search_index
 from generator.config import load_config
-from generator.model import contributions, give_first
+from generator.model import contributions, give_first, routes
 from generator.model.hub import Hub, load_hub
 from generator.problems import BuildFailed, Problem, Problems
+from generator.read import discover
 from generator.read.discover import ReadMemo, read_content
 from generator.read.git import git_state, read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize, shards, urls
@@ -347,6 +348,98 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
     return bodies, [p for i in sorted(by_index) for p in by_index[i]]
 
 
+class BodiesAhead:
+    """Bodies rendered in a forked process while this one reads and validates the hub (one
+    core does that, the others wait): each content file's body, read on its own, rendered
+    with the links its file name most likely gives (routes.piece_path of its section and
+    slug). They go into the body memo with the links they looked up, so render_bodies takes
+    one only where the hub has that very body, file and line, and those links resolve the
+    same (a hidden piece, a file the hub refuses: rendered again there). What is not done
+    when the hub is read is rendered as before."""
+
+    BATCH = 256  # bodies per message once stopped
+
+    def __init__(self, root: Path, base_path: str, embeds: tuple[str, ...] | None,
+                 files: list[tuple[str, str, str]]):
+        context = mp.get_context("fork")
+        self.stop = context.Event()
+        receive, send = context.Pipe(duplex=False)
+        self.pipe = receive
+        self.worker = context.Process(target=_ahead, daemon=True, args=(
+            root, base_path, embeds, files, self.stop, send))
+        self.worker.start()
+        send.close()
+
+    @classmethod
+    def start(cls, root: Path, jobs: int | None, memo: BodyMemo) -> BodiesAhead | None:
+        """Started when every body is to be rendered (no body kept from an earlier build) and
+        there are enough of them for several processes; else None."""
+        if memo.bodies or _processes(jobs, PARALLEL_MIN_PIECES) < 2:
+            return None
+        files = discover.likely_pieces(root)
+        if _processes(jobs, len(files)) < 2:
+            return None
+        config = load_config(root, Problems())
+        if config is None:
+            return None
+        embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
+        return cls(root, config.base_path, embeds, files)
+
+    def into(self, memo: BodyMemo) -> int:
+        """Stop, and put what was rendered into `memo`; how many bodies."""
+        self.stop.set()
+        count = 0
+        try:
+            while (batch := self.pipe.recv()) is not None:
+                for key, body, used in batch:
+                    memo.bodies[key] = (body, used)
+                    count += 1
+        except (EOFError, OSError):
+            pass  # the worker is gone: what it sent stands, the rest is rendered as before
+        finally:
+            self.close()
+        return count
+
+    def close(self) -> None:
+        self.stop.set()
+        self.pipe.close()
+        self.worker.join(timeout=5)
+        if self.worker.is_alive():
+            self.worker.kill()
+            self.worker.join()
+
+
+def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
+           files: list[tuple[str, str, str]], stop: Any, pipe: Any) -> None:
+    try:
+        links = {rel: base_path + routes.piece_path(section, slug) for rel, section, slug in files}
+        done = []
+        for rel, _, _ in files:
+            if stop.is_set():
+                break
+            found = discover.body_of(root, rel)
+            if found is None:
+                continue
+            body, line = found
+            tracking = _Tracking(links)
+            try:
+                rendered = markdown.render(body, source=rel, body_line=line, links=tracking,
+                                           base_path=base_path, embeds=embeds)
+            except Exception:  # noqa: BLE001 - rendered again after the load, which says why
+                continue
+            done.append(((body, rel, line, base_path, embeds), rendered,
+                         tuple(sorted(tracking.used.items()))))
+        stop.wait()
+        for start in range(0, len(done), BodiesAhead.BATCH):
+            pipe.send(done[start:start + BodiesAhead.BATCH])
+        pipe.send(None)
+    except (OSError, EOFError):
+        pass  # the main process stopped listening
+    finally:
+        pipe.close()
+        os._exit(0)  # nothing of the parent's (atexit, temporary folders) runs here
+
+
 def _render_changed(hub: Hub, memo: BodyMemo, last: _LastBodies, changed: list[int],
                     pieces: tuple[Any, ...], embeds: tuple[str, ...] | None, hidden: set[str]
                     ) -> tuple[dict[str, markdown.Body], list[Problem]]:
@@ -583,8 +676,13 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     saved = build_cache.load(root, out) if cache and unsafe is None else None
     memo = saved.memo if saved is not None else Memo()
     memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
-    hub, problems = load(root, now=now, drafts=drafts, future=future, require_git=require_git,
-                         memo=memo)
+    ahead = BodiesAhead.start(root, jobs, memo.bodies) if unsafe is None else None
+    try:
+        hub, problems = load(root, now=now, drafts=drafts, future=future,
+                             require_git=require_git, memo=memo)
+    finally:
+        if ahead is not None:
+            ahead.into(memo.bodies)
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):

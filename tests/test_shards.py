@@ -179,3 +179,90 @@ def test_a_worker_whose_reader_is_gone_stops_sending_and_does_not_hang() -> None
             shard.render(f"b/{n}.html", lambda _: b"y" * 10_000)
         shard.finish()
     send.close()
+
+
+def _counting_ahead(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    taken: list[int] = []
+    into = build_module.BodiesAhead.into
+
+    def counting(self, memo):  # type: ignore[no-untyped-def]
+        taken.append(into(self, memo))
+        return taken[-1]
+    monkeypatch.setattr(build_module.BodiesAhead, "into", counting)
+    return taken
+
+
+def _slow_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    load = build_module._load
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        import time
+        time.sleep(3)  # the hub read slowly: every body is rendered ahead by then
+        return load(*args, **kwargs)
+    monkeypatch.setattr(build_module, "_load", slow)
+
+
+def test_bodies_rendered_while_the_hub_is_read_give_the_serial_site(
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)  # the example hub is small
+    taken = _counting_ahead(monkeypatch)
+    render = build_module._render_chunk
+    rendered_after: list[int] = []
+
+    def counting(job):  # type: ignore[no-untyped-def]
+        rendered_after.append(len(job[0]))
+        return render(job)
+    monkeypatch.setattr(build_module, "_render_chunk", counting)
+    _slow_load(monkeypatch)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    assert tree(tmp_path / "site", search=False) == serial
+    pieces = len(list((hub / "content").glob("*/*.md")))
+    # the draft is read ahead too, and left out (its links, its page) by the hub's own rules
+    assert taken and taken[0] == pieces
+    # none rendered again: nothing left for the processes render_bodies forks (their calls
+    # would not be seen here), and no call in this one but the one with nothing to do
+    assert rendered_after == [0]
+    # a build that reads bodies from its cache starts nothing ahead
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "cached", jobs=2)
+    uptodate.forget(hub, tmp_path / "cached")
+    taken.clear()
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "cached", jobs=2)
+    assert taken == []
+
+
+def test_a_body_whose_links_the_hub_resolves_otherwise_is_rendered_again(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # links to the draft: its file name gives it a web address, but the hub leaves it out
+    for story in sorted((hub / "content/stories").glob("2*.md"))[:3]:
+        story.write_text(story.read_text("utf-8")
+                         + "\n[bientôt](brouillon-atelier-git.md)\n", "utf-8")
+    with pytest.raises(BuildFailed) as serial:
+        build(hub, now=EXAMPLE_NOW, out=tmp_path / "serial", jobs=1, cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    taken = _counting_ahead(monkeypatch)
+    _slow_load(monkeypatch)
+    with pytest.raises(BuildFailed) as parallel:
+        build(hub, now=EXAMPLE_NOW, out=tmp_path / "parallel", jobs=2, cache=False)
+    expected = [str(p) for p in serial.value.problems]
+    assert len([p for p in expected if "brouillon-atelier-git.md" in p]) == 3
+    assert [str(p) for p in parallel.value.problems] == expected
+    assert taken == [len(list((hub / "content").glob("*/*.md")))]
+
+
+def test_a_reader_ahead_that_dies_leaves_the_bodies_to_the_build(
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
+        ) -> None:
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    body_of = build_module.discover.body_of
+    read: list[str] = []
+
+    def dying(root, rel):  # type: ignore[no-untyped-def]
+        read.append(rel)
+        if len(read) == 20:
+            os._exit(3)
+        return body_of(root, rel)
+    monkeypatch.setattr(build_module.discover, "body_of", dying)
+    taken = _counting_ahead(monkeypatch)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    assert taken == [0] and tree(tmp_path / "site", search=False) == serial

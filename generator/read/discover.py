@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.problems import Problem, did_you_mean
-from generator.read.frontmatter import SourceFile, normalise_text, parse
+from generator.read.frontmatter import SourceFile, normalise_text, parse, split
 from generator.read.yamlfile import KeyPath, load_yaml
 
 SECTIONS = ("members", "stories", "rituals", "resources", "newsletters", "pages")
@@ -86,6 +86,42 @@ def split_name(stem: str) -> tuple[str, str]:
     if match:
         return match.group(2), match.group(1)
     return stem, ""
+
+
+def likely_pieces(root: Path) -> list[tuple[str, str, str]]:
+    """(file, section, slug) of the content files read_content would most likely read as
+    pieces, from their names alone (nothing is read, nothing reported): what a build may start
+    on before the hub is loaded, and check against it once it is."""
+    found = []
+    for section in SECTIONS:
+        folder = root / "content" / section
+        try:
+            names = sorted(e.name for e in os.scandir(folder)
+                           if e.is_file(follow_symlinks=False))
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith(".md") or name in IGNORED_NAMES or is_temporary(name) \
+                    or name.startswith("."):
+                continue
+            slug, _ = split_name(name[:-3])
+            if SLUG.match(slug):
+                found.append((f"content/{section}/{name}", section, slug))
+    return found
+
+
+def body_of(root: Path, rel: str) -> tuple[str, int] | None:
+    """A content file's body and the line it starts on, as read_content reads them; None when
+    it cannot be read as a content file (read_content then says why)."""
+    try:
+        with open(root / rel, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            return None
+        parts = split(rel, normalise_text(raw))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None if isinstance(parts, Problem) else (parts[1], parts[2])
 
 
 def _inside(path: Path, root: Path) -> bool:
