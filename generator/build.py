@@ -411,6 +411,7 @@ class BodiesAhead:
 
 def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
            files: list[tuple[str, str, str]], stop: Any, pipe: Any) -> None:
+    parent = os.getppid()
     try:
         links = {rel: base_path + routes.piece_path(section, slug) for rel, section, slug in files}
         done = []
@@ -429,7 +430,9 @@ def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
                 continue
             done.append(((body, rel, line, base_path, embeds), rendered,
                          tuple(sorted(tracking.used.items()))))
-        stop.wait()
+        while not stop.wait(1.0):
+            if os.getppid() != parent:
+                return  # the build was killed: nobody will ask
         for start in range(0, len(done), BodiesAhead.BATCH):
             pipe.send(done[start:start + BodiesAhead.BATCH])
         pipe.send(None)

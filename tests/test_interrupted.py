@@ -99,3 +99,52 @@ def test_read_only_output_folder(make_hub, now, tmp_path: Path) -> None:
         assert digest(out) == previous
     finally:
         subprocess.run(["umount", str(disk)], check=False)
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state in ("Z", "X")  # exited, waiting to be reaped by whoever adopted it
+
+
+@pytest.mark.timeout(120)
+def test_a_build_killed_while_reading_leaves_no_process_behind(example_copy: Path,
+                                                               tmp_path: Path) -> None:
+    """The process that renders bodies while the hub is read waits to be asked for them: if the
+    build is killed meanwhile, it notices and exits."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to see the processes")
+    noted = tmp_path / "ahead.pid"
+    script = (
+        "import sys, time\n"
+        "from generator import build, cli\n"
+        "build.PARALLEL_MIN_PIECES = 1\n"
+        "start = build.BodiesAhead.__init__\n"
+        "def noting(self, *args):\n"
+        "    start(self, *args)\n"
+        f"    open({str(noted)!r}, 'w').write(str(self.worker.pid))\n"
+        "build.BodiesAhead.__init__ = noting\n"
+        "load = build._load\n"
+        "build._load = lambda *a, **k: (time.sleep(60), load(*a, **k))[1]\n"
+        "raise SystemExit(cli.main())\n")
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, "build", str(example_copy), "--out",
+         str(tmp_path / "site"), "--now", EXAMPLE_NOW.isoformat(), "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not noted.exists() or not noted.read_text():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        worker = int(noted.read_text())
+        time.sleep(0.5)  # its bodies rendered, waiting to be asked for them
+        assert not _gone(worker)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    deadline = time.monotonic() + 15
+    while not _gone(worker):
+        assert time.monotonic() < deadline, "the process ahead outlived the build"
+        time.sleep(0.1)
