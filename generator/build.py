@@ -274,16 +274,32 @@ class _LastBodies:
     problems: dict[int, list[Problem]]  # by position in `pieces`, when there are any
 
 
+def _body_key(body: str, source: str, line: int, base_path: str,
+              embeds: tuple[str, ...] | None) -> tuple[Any, ...]:
+    """What a body's HTML is rendered from, besides the links it looks up: its key in
+    BodyMemo.bodies."""
+    return (body, source, line, base_path, embeds)
+
+
+def _render_one(body: str, source: str, line: int, links: Mapping[str, str], base_path: str,
+                embeds: tuple[str, ...] | None) -> tuple[markdown.Body, UsedLinks]:
+    """One body's HTML, with the content files it looked up in `links` and what they gave."""
+    tracking = _Tracking(links)
+    rendered = markdown.render(body, source=source, body_line=line, links=tracking,
+                               base_path=base_path, embeds=embeds)
+    return rendered, tuple(sorted(tracking.used.items()))
+
+
 def _render_chunk(job: tuple[list[BodyJob], dict[str, str], str, tuple[str, ...] | None]
                   ) -> list[tuple[markdown.Body, UsedLinks]]:
     items, links, base_path, embeds = job
-    done = []
-    for body, source, line in items:
-        tracking = _Tracking(links)
-        rendered = markdown.render(body, source=source, body_line=line, links=tracking,
-                                   base_path=base_path, embeds=embeds)
-        done.append((rendered, tuple(sorted(tracking.used.items()))))
-    return done
+    return [_render_one(body, source, line, links, base_path, embeds)
+            for body, source, line in items]
+
+
+def _embeds(config: Any) -> tuple[str, ...] | None:
+    """The embeds the sanitiser lets through bodies; None when the hub trusts its HTML."""
+    return None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
 
 
 def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = None
@@ -292,7 +308,7 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
     same, in the same order, whatever `jobs` is. `memo` (kept by the caller between builds)
     holds each body with the links it looked up: it is reused while those resolve the same."""
     config = hub.config
-    embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
+    embeds = _embeds(config)
     memo = memo if memo is not None else BodyMemo()
     pieces = hub.pieces
     hidden = {p.source for p in hub.hidden}
@@ -307,7 +323,7 @@ def render_bodies(hub: Hub, *, jobs: int | None = None, memo: BodyMemo | None = 
     links = {p.source: p.url for p in pieces}
     # the same links as last time: a piece that is the very object it was is not looked at again
     by_object = memo.objects if memo.links == links else {}
-    keys = [(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
+    keys = [_body_key(p.body, p.source, p.body_line, config.base_path, embeds) for p in pieces]
     found: dict[int, markdown.Body] = {}
     todo: list[int] = []
     for index, piece in enumerate(pieces):
@@ -355,20 +371,19 @@ class BodiesAhead:
     slug). They go into the body memo with the links they looked up, so render_bodies takes
     one only where the hub has that very body, file and line, and those links resolve the
     same (a hidden piece, a file the hub refuses: rendered again there). What is not done
-    when the hub is read is rendered as before."""
+    when the hub is read is rendered as before. One pipe carries everything: this process
+    asks for the bodies through it (the worker stops then), and its end closing, whatever
+    the cause, tells the worker that nobody will ask."""
 
-    BATCH = 256  # bodies per message once stopped
+    BATCH = 256  # bodies per message once asked
 
     def __init__(self, root: Path, base_path: str, embeds: tuple[str, ...] | None,
                  files: list[tuple[str, str, str]]):
-        context = mp.get_context("fork")
-        self.stop = context.Event()
-        receive, send = context.Pipe(duplex=False)
-        self.pipe = receive
-        self.worker = context.Process(target=_ahead, daemon=True, args=(
-            root, base_path, embeds, files, self.stop, send))
+        self.pipe, theirs = mp.get_context("fork").Pipe()
+        self.worker = mp.get_context("fork").Process(target=_ahead, daemon=True, args=(
+            root, base_path, embeds, files, theirs, self.pipe))
         self.worker.start()
-        send.close()
+        theirs.close()
 
     @classmethod
     def start(cls, root: Path, jobs: int | None, memo: BodyMemo) -> BodiesAhead | None:
@@ -382,14 +397,13 @@ class BodiesAhead:
         config = load_config(root, Problems())
         if config is None:
             return None
-        embeds = None if config.html_trusted else (config.embeds or sanitize.DEFAULT_EMBEDS)
-        return cls(root, config.base_path, embeds, files)
+        return cls(root, config.base_path, _embeds(config), files)
 
     def into(self, memo: BodyMemo) -> int:
-        """Stop, and put what was rendered into `memo`; how many bodies."""
-        self.stop.set()
+        """Stop the worker, and put what it rendered into `memo`; how many bodies."""
         count = 0
         try:
+            self.pipe.send(None)
             while (batch := self.pipe.recv()) is not None:
                 for key, body, used in batch:
                     memo.bodies[key] = (body, used)
@@ -401,7 +415,7 @@ class BodiesAhead:
         return count
 
     def close(self) -> None:
-        self.stop.set()
+        """Let the worker go without its bodies (the build stops), or once they are taken."""
         self.pipe.close()
         self.worker.join(timeout=5)
         if self.worker.is_alive():
@@ -410,29 +424,24 @@ class BodiesAhead:
 
 
 def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
-           files: list[tuple[str, str, str]], stop: Any, pipe: Any) -> None:
-    parent = os.getppid()
+           files: list[tuple[str, str, str]], pipe: Any, theirs: Any) -> None:
+    theirs.close()  # the main process's end, copied by the fork: its death must close the pipe
     try:
         links = {rel: base_path + routes.piece_path(section, slug) for rel, section, slug in files}
         done = []
         for rel, _, _ in files:
-            if stop.is_set():
-                break
+            if pipe.poll():
+                break  # asked for the bodies, or the build is gone
             found = discover.body_of(root, rel)
             if found is None:
                 continue
             body, line = found
-            tracking = _Tracking(links)
             try:
-                rendered = markdown.render(body, source=rel, body_line=line, links=tracking,
-                                           base_path=base_path, embeds=embeds)
+                rendered, used = _render_one(body, rel, line, links, base_path, embeds)
             except Exception:  # noqa: BLE001 - rendered again after the load, which says why
                 continue
-            done.append(((body, rel, line, base_path, embeds), rendered,
-                         tuple(sorted(tracking.used.items()))))
-        while not stop.wait(1.0):
-            if os.getppid() != parent:
-                return  # the build was killed: nobody will ask
+            done.append((_body_key(body, rel, line, base_path, embeds), rendered, used))
+        pipe.recv()  # until asked; EOFError when the build is gone (it was killed, or failed)
         for start in range(0, len(done), BodiesAhead.BATCH):
             pipe.send(done[start:start + BodiesAhead.BATCH])
         pipe.send(None)
@@ -453,12 +462,12 @@ def _render_changed(hub: Hub, memo: BodyMemo, last: _LastBodies, changed: list[i
     by_index = dict(last.problems)
     for index in changed:
         old, piece = last.pieces[index], pieces[index]
-        key = (piece.body, piece.source, piece.body_line, base_path, embeds)
+        key = _body_key(piece.body, piece.source, piece.body_line, base_path, embeds)
         cached = memo.bodies.get(key)
         if cached is None or any(memo.links.get(t) != url for t, url in cached[1]):
-            cached = _render_chunk(([(piece.body, piece.source, piece.body_line)], memo.links,
-                                    base_path, embeds))[0]
-        memo.bodies.pop((old.body, old.source, old.body_line, base_path, embeds), None)
+            cached = _render_one(piece.body, piece.source, piece.body_line, memo.links,
+                                 base_path, embeds)
+        memo.bodies.pop(_body_key(old.body, old.source, old.body_line, base_path, embeds), None)
         memo.bodies[key] = cached
         memo.objects.pop(id(old), None)
         memo.objects[id(piece)] = (piece, cached[0])
@@ -683,8 +692,14 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     try:
         hub, problems = load(root, now=now, drafts=drafts, future=future,
                              require_git=require_git, memo=memo)
-    finally:
+    except BaseException:
         if ahead is not None:
+            ahead.close()
+        raise
+    if ahead is not None:
+        if hub is None or problems.errors or (strict and problems.warnings):
+            ahead.close()  # the build stops below: its bodies are not wanted
+        else:
             ahead.into(memo.bodies)
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")

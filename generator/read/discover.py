@@ -88,40 +88,38 @@ def split_name(stem: str) -> tuple[str, str]:
     return stem, ""
 
 
+def _skipped(name: str) -> bool:
+    """A file in a section that is not content at all (no warning): editor leftovers, system
+    files, hidden files."""
+    return name in IGNORED_NAMES or is_temporary(name) or name.startswith(".")
+
+
 def likely_pieces(root: Path) -> list[tuple[str, str, str]]:
     """(file, section, slug) of the content files read_content would most likely read as
     pieces, from their names alone (nothing is read, nothing reported): what a build may start
     on before the hub is loaded, and check against it once it is."""
     found = []
     for section in SECTIONS:
-        folder = root / "content" / section
         try:
-            names = sorted(e.name for e in os.scandir(folder)
-                           if e.is_file(follow_symlinks=False))
+            names = sorted(e.name for e in os.scandir(root / "content" / section) if e.is_file())
         except OSError:
             continue
         for name in names:
-            if not name.endswith(".md") or name in IGNORED_NAMES or is_temporary(name) \
-                    or name.startswith("."):
-                continue
-            slug, _ = split_name(name[:-3])
-            if SLUG.match(slug):
-                found.append((f"content/{section}/{name}", section, slug))
+            if name.endswith(".md") and not _skipped(name):
+                slug, _ = split_name(name[:-3])
+                if SLUG.match(slug):
+                    found.append((f"content/{section}/{name}", section, slug))
     return found
 
 
 def body_of(root: Path, rel: str) -> tuple[str, int] | None:
     """A content file's body and the line it starts on, as read_content reads them; None when
     it cannot be read as a content file (read_content then says why)."""
-    try:
-        with open(root / rel, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            return None
-        parts = split(rel, normalise_text(raw))
-    except (OSError, UnicodeDecodeError):
-        return None
-    return None if isinstance(parts, Problem) else (parts[1], parts[2])
+    ignored: list[Problem] = []
+    raw = _read_bytes(root / rel, rel, root, ignored)
+    text = _decode(raw, rel, ignored) if raw is not None else None
+    parts = split(rel, text) if text is not None else None
+    return None if parts is None or isinstance(parts, Problem) else (parts[1], parts[2])
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -224,7 +222,7 @@ def _read_section(root: Path, folder: Path, section: str, sources: Sources,
         here = Path(dirpath).relative_to(root).as_posix() + "/"
         for name in sorted(filenames):
             rel = here + name
-            if name in IGNORED_NAMES or is_temporary(name) or name.startswith("."):
+            if _skipped(name):
                 continue
             path = os.path.join(dirpath, name)
             if inside:
@@ -290,8 +288,7 @@ def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | N
     if len(parts) != 3 or parts[0] != "content" or parts[1] not in SECTIONS:
         return None
     name = parts[2]
-    if not name.endswith(".md") or name in IGNORED_NAMES or is_temporary(name) \
-            or name.startswith("."):
+    if not name.endswith(".md") or _skipped(name):
         return None
     path = root / rel
     ignored: list[Problem] = []
