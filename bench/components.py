@@ -29,9 +29,11 @@ theme of that commit, the hub of this one), alternating, to compare commits in o
 `syscalls` runs the same builds under `strace -f -c` and prints how many system calls each
 made (all processes and threads; the median of REPEATS), in all and of the main kinds.
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
-seconds from the build's start, when the bodies are rendered, when the main process takes its
-worker's last output, when its walk of the renderers ends and when the writer is done, with
-how often and how long the main process waited for a worker's output. `load` runs
+seconds from the build's start, when the hub is read (and how many bodies the reader ahead
+had rendered by then: build.BodiesAhead), when the bodies are rendered, when the main process
+takes its worker's last output, when its walk of the renderers ends and when the writer is
+done, with how often and how long the main process waited for a worker's output, and the CPU
+time of the main process and of the processes it forked. `load` runs
 `build.load` with the plain front-matter reader (read/simpleyaml.py) off and on; `absolutize`
 makes every body's URLs absolute with the HTML parser and with the fast path; `cards` renders
 every output in memory on one process and on all cores and prints how many story cards each
@@ -290,12 +292,22 @@ def bench_timeline(root: Path, repeats: int, work: Path) -> None:
         return result
     taking = shards.Shards._take
     shards.Shards._take = take  # type: ignore[method-assign]
-    originals = [(build, "render_bodies", wrap(build, "render_bodies", None, "bodies rendered")),
+    ahead: list[int] = []
+    into_memo = build.BodiesAhead.into
+
+    def into(self: Any, memo: Any) -> int:
+        mark("hub read")
+        ahead.append(into_memo(self, memo))
+        return ahead[-1]
+    build.BodiesAhead.into = into  # type: ignore[method-assign]
+    originals = [(build.BodiesAhead, "into", into_memo),
+                 (build, "render_bodies", wrap(build, "render_bodies", None, "bodies rendered")),
                  (shards.Shards, "close", wrap(shards.Shards, "close", "walk ended", None)),
                  (Writer, "finish", wrap(Writer, "finish", None, "writer done"))]
     try:
         for run in range(repeats):
             marks.clear()
+            ahead.clear()
             waits[:] = [0, 0.0]
             out = fresh(work, f"timeline-{run}")
             cpu = os.times()
@@ -305,6 +317,7 @@ def bench_timeline(root: Path, repeats: int, work: Path) -> None:
             spent = os.times()
             print(f"  run {run + 1}: " + ", ".join(  # noqa: T201
                 f"{name} {seconds:.2f}" for name, seconds in marks.items())
+                + (f"; bodies ready ahead {ahead[0]}" if ahead else "")
                 + f"; waited {waits[0]} times, {waits[1]:.2f} s; CPU main process user "
                 f"{spent.user - cpu.user:.2f} kernel {spent.system - cpu.system:.2f}, "
                 f"workers user {spent.children_user - cpu.children_user:.2f} kernel "
