@@ -87,10 +87,7 @@ class Direct:
         if not _safe_relative(path):
             raise OSError(errno.EINVAL, f"not a path in the site: {path!r}")
         target = os.path.join(self.folder, path)
-        parent = os.path.dirname(target)
-        if parent not in self.made:
-            os.makedirs(parent, exist_ok=True)  # the main process may be making it too
-            self.made.add(parent)
+        _make_parent(target, self.made)  # exist_ok: the main process may be making it too
         _write_file(target, data)
 
 
@@ -245,20 +242,18 @@ class SiteWriter:
         removed first: it may be a hard link to a file of the live site."""
         target = os.path.join(self._new, path)  # strings: 17,000 outputs at 10,000 stories
         try:
-            parent = os.path.dirname(target)
             if self.reusing is not None:
                 if born and self.reusing.born.get(path) == born and os.path.isfile(target):
                     return
                 _clear(target, self._new)
-            if parent not in self.made:
-                os.makedirs(parent, exist_ok=True)
-                self.made.add(parent)
+            _make_parent(target, self.made)
             try:
                 self._write(path, target, data)
             except FileNotFoundError:
                 if self.reusing is None:
                     raise
-                os.makedirs(parent, exist_ok=True)  # a spare's folder was cleared on the way
+                # a spare's folder was cleared on the way
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 self._write(path, target, data)
         except OSError as exc:
             raise _write_error(exc, self.out) from exc
@@ -338,6 +333,14 @@ class SiteWriter:
     def __exit__(self, kind: object, *_: object) -> None:
         if kind is not None:
             self.abort()
+
+
+def _make_parent(target: str, made: set[str]) -> None:
+    """The folder `target` goes in, unless `made` (the folders made so far) has it."""
+    parent = os.path.dirname(target)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
 
 
 # as open(target, "wb"): os.open's descriptors are not inherited (PEP 446) without O_CLOEXEC

@@ -103,7 +103,7 @@ class Shards:
             data, reads = found
             if recorder is not None:
                 recorder.reads.update(dict.fromkeys(reads))
-            return data
+            return WRITTEN if data is None else data
         return fetched
 
     def worker_output(self, path: str) -> Output | None:
@@ -113,17 +113,17 @@ class Shards:
         found = self._taken(owner, path) if owner != 0 else None
         if found is None:
             return None
-        return Output(path, b"", written=True) if found[0] is WRITTEN else Output(path, found[0])
+        return Output(path, b"", written=True) if found[0] is None else Output(path, found[0])
 
-    def _taken(self, owner: int, path: str) -> tuple[bytes, tuple[str, ...]] | None:
-        """The bytes and reads worker `owner` sent for `path` (WRITTEN for bytes it wrote
-        itself; what it examined is kept for `examined`), or None when it is gone without
-        sending them."""
+    def _taken(self, owner: int, path: str) -> tuple[bytes | None, tuple[str, ...]] | None:
+        """The bytes and reads worker `owner` sent for `path` (None for bytes it wrote itself;
+        what it examined is kept for `examined`), or None when it is gone without sending
+        them."""
         found = self._take(owner - 1, path)
         if found is None:
             return None
         data, reads, self.found[path] = found
-        return (WRITTEN if data is None else data), reads
+        return data, reads
 
     def examined(self, path: str) -> Any:
         """What the worker that rendered `path` examined on its bytes (Shard.examine), or
