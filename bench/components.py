@@ -7,6 +7,7 @@
     python bench/components.py write 2000 3 [DIR…]   # writing the site into each DIR's file system
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
     python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
+    python bench/components.py edits 10000 5 REV REV…  # warm builds after a one-story edit
     python bench/components.py syscalls 2000 1 REV REV…  # system calls of those builds (strace)
     python bench/components.py timeline 10000 2      # when each stage of a parallel build ends
     python bench/components.py load 10000 4          # loading: YAML parser only, plain reader
@@ -26,6 +27,9 @@ bench/run.py's cold builds), the first build that writes the cache, and, for eac
 without the cache with that constant set. `commits` checks each REV out into a git worktree
 of its own and runs the same build without the cache from each in turn (the code and the
 theme of that commit, the hub of this one), alternating, to compare commits in one run;
+`edits` gives each REV a copy of the hub and fills its cache, then, round after
+round, edits the same story in every copy and times each REV's `foyer build` with the cache
+(as bench/run.py's "one story edited"), alternating;
 `syscalls` runs the same builds under `strace -f -c` and prints how many system calls each
 made (all processes and threads; the median of REPEATS), in all and of the main kinds.
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
@@ -215,6 +219,38 @@ def bench_commits(root: Path, repeats: int, work: Path, revisions: list[str]) ->
             for revision, tree in trees.items():
                 runs[revision].append(timed(_cold_build(tree, root, fresh(work, "site"))))
     _print_runs(runs)
+
+
+def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+    """Warm builds after one story is edited (as bench/run.py's), with the code of each
+    revision: each has a copy of the hub and its cache, filled by a first build; then, round
+    after round, the same story is edited in every copy and each revision builds, alternating
+    (without the link check, as bench/run.py's)."""
+    runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
+    with _worktrees(revisions, work) as trees:
+        hubs = {}
+        for index, (revision, tree) in enumerate(trees.items()):
+            hubs[revision] = work / f"hub-{index}"
+            shutil.copytree(root, hubs[revision], ignore=shutil.ignore_patterns(
+                ".foyer-cache", "site"))
+            timed(_warm_build(tree, hubs[revision]))  # fills the cache
+        stories = sorted((root / "content/stories").glob("*.md")) \
+            or sorted((root / "content/newsletters").glob("*.md"))
+        story = stories[len(stories) // 2].relative_to(root)
+        for round_ in range(repeats):
+            for revision, tree in trees.items():
+                edited = hubs[revision] / story
+                edited.write_text(edited.read_text("utf-8") + f"\nOne more line, {round_}.\n",
+                                  "utf-8")
+                runs[revision].append(timed(_warm_build(tree, hubs[revision])))
+    _print_runs(runs)
+
+
+def _warm_build(tree: Path, root: Path) -> list[str]:
+    """`foyer build` with its cache, with the code of `tree`, into the hub's site/."""
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
+            "from generator import cli; raise SystemExit(cli.main())",
+            "build", str(root), "--now", NOW_TEXT, "--no-link-check"]
 
 
 def bench_syscalls(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
@@ -464,6 +500,8 @@ def main() -> None:
             bench_builds(root, repeats, work, rest[1:])
         elif what == "commits":
             bench_commits(root, repeats, work, rest[1:])
+        elif what == "edits":
+            bench_edits(root, repeats, work, rest[1:])
         elif what == "syscalls":
             bench_syscalls(root, repeats, work, rest[1:])
         elif what == "timeline":

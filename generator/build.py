@@ -426,6 +426,8 @@ class BodiesAhead:
 def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
            files: list[tuple[str, str, str]], pipe: Any, theirs: Any) -> None:
     theirs.close()  # the main process's end, copied by the fork: its death must close the pipe
+    gc.enable()  # forked while the main process reads with the collector off; the objects
+    # it had read then are frozen (_frozen_from_here): collections here leave them alone
     try:
         links = {rel: base_path + routes.piece_path(section, slug) for rel, section, slug in files}
         done = []
@@ -667,7 +669,6 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     With `cache` (the default), what the last build into `out` kept in .foyer-cache/ spares
     reading, validating and rendering again what did not change, and unchanged outputs are
     hard-linked from the previous site; the result is the same bytes either way."""
-    from generator import cache as build_cache
     from generator import uptodate
 
     started = time.perf_counter()
@@ -682,25 +683,59 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
                                problems=uptodate.problems_of(done), rendered=0)
+    with _frozen_from_here() as keep:
+        return _build(root, now=now, out=out, drafts=drafts, future=future, strict=strict,
+                      link_check=link_check, require_git=require_git, jobs=jobs, cache=cache,
+                      started=started, unsafe=unsafe, options=options, keep=keep)
+
+
+@contextlib.contextmanager
+def _frozen_from_here() -> Iterator[Callable[[], None]]:
+    """A build keeps what it loads (its cache, then the hub) for its whole run: `keep()` moves
+    the objects alive then out of the cyclic garbage collector's walks (gc.freeze), until the
+    build ends. At 10,000 stories the cache alone is some 2 million objects, and each of the 8
+    full collections of a warm build walked them again (0.66 s of a 3.9 s build; 4.8 s of 22 s
+    at 50,000). They are still freed by reference counting; collections go on for the objects
+    made since. Nothing stays frozen after, unless something froze objects before (`foyer
+    serve`)."""
+    already = gc.get_freeze_count()
+    try:
+        yield gc.freeze
+    finally:
+        if not already:
+            gc.unfreeze()
+
+
+def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, future: bool,
+           strict: bool, link_check: bool, require_git: bool, jobs: int | None, cache: bool,
+           started: float, unsafe: str | None, options: dict[str, Any],
+           keep: Callable[[], None]) -> BuildResult:
+    from generator import cache as build_cache
+    from generator import uptodate
+
     noting = cache and now is not None  # the note is for builds with a fixed clock
     taken = uptodate.clock(root) if noting else 0
     inputs = uptodate.snapshot(root, []) if noting else {}  # before anything is read
-    saved = build_cache.load(root, out) if cache and unsafe is None else None
-    memo = saved.memo if saved is not None else Memo()
-    memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
-    ahead = BodiesAhead.start(root, jobs, memo.bodies) if unsafe is None else None
-    try:
-        hub, problems = load(root, now=now, drafts=drafts, future=future,
-                             require_git=require_git, memo=memo)
-    except BaseException:
+    with _collector_paused():  # what is read now lives for the whole build: kept (`keep`)
+        # from the collector before it runs again (a collection would walk it once more)
+        saved = build_cache.load(root, out) if cache and unsafe is None else None
+        keep()  # millions of objects from the cache
+        memo = saved.memo if saved is not None else Memo()
+        memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
+        ahead = BodiesAhead.start(root, jobs, memo.bodies) if unsafe is None else None
+        try:
+            hub, problems = load(root, now=now, drafts=drafts, future=future,
+                                 require_git=require_git, memo=memo)
+        except BaseException:
+            if ahead is not None:
+                ahead.close()
+            raise
         if ahead is not None:
-            ahead.close()
-        raise
-    if ahead is not None:
-        if hub is None or problems.errors or (strict and problems.warnings):
-            ahead.close()  # the build stops below: its bodies are not wanted
-        else:
-            ahead.into(memo.bodies)
+            if hub is None or problems.errors or (strict and problems.warnings):
+                ahead.close()  # the build stops below: its bodies are not wanted
+            else:
+                ahead.into(memo.bodies)
+        keep()  # the hub, and the bodies the reader ahead sent
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):

@@ -5,6 +5,7 @@ other-version cache is ignored with a warning and the output is still right."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 from generator import build as build_module
 from generator import cache, uptodate
 from generator.build import build
+from generator.problems import BuildFailed
 from tests.conftest import EXAMPLE_NOW, copy_example
 
 
@@ -76,6 +78,42 @@ def test_an_edit_after_a_warm_build_equals_a_clean_build(hub: Path, tmp_path: Pa
     assert 0 < warm.rendered < clean.files
     assert _tree(out) == _tree(clean.out)
     assert "Un petit test" in (out / "stories/les-tests-pour-les-humains/index.html").read_text()
+
+
+def test_what_a_build_loads_is_kept_from_the_collector_until_it_ends(
+        hub: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache and the hub a build loads live as long as it runs: they are frozen (no
+    collection walks them again) while it renders, the collector runs for what is made since,
+    and everything is given back to it when the build ends, well or not; objects frozen
+    before (`foyer serve`) stay frozen."""
+    out = tmp_path / "site"
+    build(hub, now=EXAMPLE_NOW, out=out)
+    seen: list[tuple[int, bool]] = []
+    render = build_module.render
+
+    def watching(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append((gc.get_freeze_count(), gc.isenabled()))
+        return render(*args, **kwargs)
+    monkeypatch.setattr(build_module, "render", watching)
+    story = hub / "content/stories/2026-05-16-les-tests-pour-les-humains.md"
+    story.write_text(story.read_text("utf-8") + "\nUne ligne.\n", "utf-8")
+    warm = build(hub, now=EXAMPLE_NOW, out=out)
+    assert warm.rendered > 0 and seen
+    frozen, enabled = seen[0]
+    loaded = sum(1 for _ in gc.get_objects())  # what the collector tracks without that build
+    assert enabled and frozen > loaded // 10, (frozen, loaded)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    gc.freeze()  # as `foyer serve` does with its hub
+    try:
+        before = gc.get_freeze_count()
+        build(hub, now=EXAMPLE_NOW, out=tmp_path / "other")
+        assert gc.get_freeze_count() >= before
+    finally:
+        gc.unfreeze()
+    (hub / "content/members/amina-diallo.md").write_text("---\nname: [\n---\n", "utf-8")
+    with pytest.raises(BuildFailed):
+        build(hub, now=EXAMPLE_NOW, out=out)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
 
 
 def test_builds_that_bring_the_spare_site_up_to_date_equal_clean_builds(
