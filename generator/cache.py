@@ -130,26 +130,22 @@ def _check(f: BinaryIO, key: bytes | None) -> tuple[str | None, str, int]:
         return "made by another foyer or Python", "", 0
     start = f.tell()
     mac = hmac.new(key, stamp, hashlib.sha256)
-    digest = hashlib.sha256()
     while chunk := f.read(1 << 20):
         mac.update(chunk)
-        digest.update(chunk)
     if not hmac.compare_digest(signature, mac.hexdigest().encode()):
         return "damaged, or signed elsewhere", "", 0
-    return None, digest.hexdigest(), start
+    return None, mac.hexdigest(), start  # the signature is the payload's digest too
 
 
 class _Signing:
-    """A file that signs and digests what is written to it."""
+    """A file that signs what is written to it."""
 
     def __init__(self, f: BinaryIO, key: bytes, stamp: bytes):
         self.f = f
         self.mac = hmac.new(key, stamp, hashlib.sha256)
-        self.digest = hashlib.sha256()
 
     def write(self, data: bytes) -> int:
         self.mac.update(data)
-        self.digest.update(data)
         return self.f.write(data)
 
 
@@ -202,7 +198,7 @@ def save(root: Path, out: Path, saved: Saved, *, changed: bool) -> None:
                 f.seek(place)
                 f.write(signing.mac.hexdigest().encode())
             os.replace(temporary, path)
-            digest = signing.digest.hexdigest()
+            digest = signing.mac.hexdigest()
         ino, mtime = site_signature(out)
         body = f"{ino}|{mtime}|{digest}".encode()
         mark = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
