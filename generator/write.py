@@ -130,6 +130,7 @@ class SiteWriter:
         self.made: set[str] = set()
         self.written: set[str] = set()
         self.started = False
+        self.holds: set[str] = set()  # the spare's files there when it was taken
         self._new = str(self.new)
         self._out = str(self.out)
         # Files are written by a thread (file system calls release the GIL): rendering goes on
@@ -154,12 +155,24 @@ class SiteWriter:
         self.made = {self._new}
         if self.reusing is not None:
             self.made |= {os.path.dirname(os.path.join(self._new, p)) for p in self.reusing.born}
+            # the spare's files, all looked at now, before the writer thread starts: one by
+            # one as outputs come, each look handed the GIL to the other thread and back
+            # (86,000 outputs at 50,000 stories: 1.9 s instead of 0.3 s)
+            self.holds = {p for p in self.reusing.born
+                          if os.path.isfile(os.path.join(self._new, p))}
         self._queue = queue.Queue(maxsize=WRITE_QUEUE)
         self._thread = threading.Thread(target=self._drain, name="foyer-writer", daemon=True)
         self._thread.start()
         for path, born in self.pending:
-            self._queue.put((path, None, born))
+            if not self._holds(path, born):
+                self._queue.put((path, None, born))
         self.pending = []
+
+    def _holds(self, path: str, born: str) -> bool:
+        """The spare being brought up to date holds the bytes of `path` made by `born` (the
+        build that made them): nothing to do for it."""
+        return bool(born) and self.reusing is not None and path in self.holds \
+            and self.reusing.born.get(path) == born
 
     def _drain(self) -> None:
         assert self._queue is not None
@@ -220,6 +233,8 @@ class SiteWriter:
             self._start()
         if self._error is not None:
             self._settle()
+        if output.reused and self._holds(output.path, output.born):
+            return
         assert self._queue is not None
         self._queue.put((output.path, None if output.reused else output.data, output.born))
 
@@ -243,7 +258,7 @@ class SiteWriter:
         target = os.path.join(self._new, path)  # strings: 17,000 outputs at 10,000 stories
         try:
             if self.reusing is not None:
-                if born and self.reusing.born.get(path) == born and os.path.isfile(target):
+                if self._holds(path, born):
                     return
                 _clear(target, self._new)
             _make_parent(target, self.made)
