@@ -211,7 +211,8 @@ def _frozen() -> Iterator[None]:
 
 
 # The share of the outputs the main process renders in a parallel render, besides every page
-# that lists pieces as cards (render/shards.py): it also digests, checks and writes every output
+# that lists pieces as cards, for folders beyond what the walk claims as it goes
+# (render/shards.py, Claims): it also digests, checks and writes every output
 MAIN_SHARE = 0.3
 
 
@@ -572,7 +573,8 @@ def render(hub: Hub, *, link_check: bool = True, jobs: int | None = None,
             parallel = shards.Shards(workers, MAIN_SHARE, walk,
                                      functools.partial(_examine, link_check=link_check),
                                      record=memo is not None,
-                                     direct=direct() if direct is not None else None)
+                                     direct=direct() if direct is not None else None,
+                                     folders=4 * (len(hub.pieces) + len(hub.tags)) + 1024)
             held.callback(parallel.close)
             site = replace(site, shards=parallel)
         for renderer in registry():

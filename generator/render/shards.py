@@ -3,12 +3,18 @@
 Worker processes are forked once the bodies are rendered, so each holds the same hub, theme
 and bodies. Every process walks the same renderers in the same order; an output belongs to
 one process by its folder (a tag's page and its three feeds stay together, so the feed made for
-them is made once). A worker renders only its own outputs and streams (path, bytes, hub facts
-read, what the build checks on the bytes) back through a pipe, in walking order; the main
-process renders its own and, for the others, takes the worker's bytes where a serial build
-would have rendered them, so the build record and writing are the same code on the same
-sequence. A worker that dies or sends less than expected only means its outputs are rendered
-in the main process: the bytes are the same either way.
+them is made once). The pages that list pieces are the main process's; every other folder is
+claimed as the walk reaches it (Claims): by the main process when it gets there first, by a
+worker when it gets there first and at least DISTANCE folders ahead of the main process, so
+that the main process, which must take the outputs in order, always has folders of its own to
+render instead of waiting for the one a worker is rendering. The process with less to do takes
+more: no share to tune, whatever the hub's mix of pages. A worker renders only its own
+outputs and streams (path, bytes, hub facts read, what the build checks on the bytes) back
+through a pipe, in walking order; the main process renders its own and, for the others, takes
+the worker's bytes where a serial build would have rendered them, so the build record and
+writing are the same code on the same sequence. A worker that dies or sends less than
+expected only means its outputs are rendered in the main process: the bytes are the same
+either way.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ from generator.render.reuse import Recorder
 
 BATCH = 64  # outputs per message from a worker
 OUTBOX = 32  # messages a worker keeps while the main process is busy (its own outputs, writing)
+OUTBOX_DIRECT = 1024  # the same when workers write their outputs (each message is small)
 SHARES = 1000
+DISTANCE = 64  # folders ahead of the main process that a worker leaves to it
 
 
 # Pages that list pieces as cards: the home page, the story list, tag and member pages. A card
@@ -62,23 +70,71 @@ def weights_for(processes: int, main_share: float) -> tuple[int, ...]:
     return (main, *others)
 
 
+class Claims:
+    """Which process renders each folder, decided as the walk reaches it, in memory shared by
+    the processes of one render. Every process numbers the folders in the order it first meets
+    them (the same order in all: they walk the same renderers over the same hub), and each
+    slot also keeps the folder's checksum: a folder met in another order, or past the table's
+    end, falls back to the fixed split (shard_of). Whatever happens, an output is rendered by
+    the process that claimed it, or again by the main process (the bytes are the same)."""
+
+    def __init__(self, size: int, weights: tuple[int, ...]):
+        context = mp.get_context("fork")
+        self.weights = weights
+        self.owners = context.RawArray("b", size)  # 0: unclaimed; else the process's index + 1
+        self.checks = context.RawArray("I", size)  # crc32 of the folder in that slot
+        self.main_at = context.RawValue("i", 0)  # the slot the main process walks now
+        self.waiting = context.RawValue("b", 0)  # the main process waits for a worker's output
+        self.lock = context.Lock()
+        self.slots: dict[str, int] = {}  # this process's numbering (copied by the fork, empty)
+
+    def owner(self, path: str, me: int) -> int:
+        """The process that renders `path`, claiming its folder for `me` when the rules allow:
+        the main process (0) takes any folder nobody has; a worker only one far enough ahead
+        of the main process."""
+        if _LISTS.fullmatch(path):
+            return 0
+        folder = posixpath.dirname(path)
+        slot = self.slots.get(folder)
+        if slot is None:
+            slot = self.slots[folder] = len(self.slots)
+        if slot >= len(self.owners):
+            return shard_of(path, self.weights)
+        check = zlib.crc32(folder.encode())
+        if me == 0:
+            self.main_at.value = slot
+        with self.lock:
+            owner = self.owners[slot]
+            if owner:
+                return owner - 1 if self.checks[slot] == check else shard_of(path, self.weights)
+            if me != 0 and slot < self.main_at.value + DISTANCE:
+                return 0  # the main process is near: left to it (it only moves on)
+            self.owners[slot] = me + 1
+            self.checks[slot] = check
+            return me
+
+
 class Shards:
     """In the main process: which outputs are someone else's, and their bytes once sent."""
 
     def __init__(self, processes: int, main_share: float, walk: Callable[[Shard], None],
-                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None):
+                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None,
+                 folders: int = 0):
         """Fork `processes - 1` workers, each running `walk` with its own Shard, which runs
         `examine` on the bytes of each output it renders and sends the result along, with the
         hub facts it read when `record` (a build that fingerprints nothing needs none). With
         `direct` (write.Direct), a worker writes each output into the new site folder itself
-        and sends no bytes: the main process gets WRITTEN for them."""
+        and sends no bytes: the main process gets WRITTEN for them. `folders`: about how many
+        folders the walk will meet; they are claimed as it goes (Claims), and any beyond
+        are split by `main_share` (as all are when it is 0)."""
         self.weights = weights_for(processes, main_share)
+        self.claims = Claims(folders, self.weights) if folders > 0 else None
         context = mp.get_context("fork")
         self.pipes: list[Any] = []
         self.workers: list[Any] = []
         for index in range(1, processes):
             receive, send = context.Pipe(duplex=False)
-            shard = Shard(index, self.weights, send, examine, record, direct)
+            shard = Shard(index, self.weights, send, examine, record, direct, self.claims)
             worker = context.Process(target=_work, args=(walk, shard), daemon=True)
             worker.start()
             send.close()
@@ -92,7 +148,7 @@ class Shards:
     def make(self, path: str, make: Callable[[Recorder | None], bytes]
              ) -> Callable[[Recorder | None], bytes]:
         """`make` itself for the main process's outputs; for a worker's, its bytes."""
-        owner = shard_of(path, self.weights)
+        owner = self._owner(path)
         if owner == 0:
             return make
 
@@ -109,11 +165,15 @@ class Shards:
     def worker_output(self, path: str) -> Output | None:
         """A worker's output, taken as it is (bytes, and what it examined on them), or None
         when `path` is this process's (or the worker is gone: it is rendered here then)."""
-        owner = shard_of(path, self.weights)
+        owner = self._owner(path)
         found = self._taken(owner, path) if owner != 0 else None
         if found is None:
             return None
         return Output(path, b"", written=True) if found[0] is None else Output(path, found[0])
+
+    def _owner(self, path: str) -> int:
+        return self.claims.owner(path, 0) if self.claims is not None \
+            else shard_of(path, self.weights)
 
     def _taken(self, owner: int, path: str) -> tuple[bytes | None, tuple[str, ...]] | None:
         """The bytes and reads worker `owner` sent for `path` (None for bytes it wrote itself;
@@ -133,10 +193,16 @@ class Shards:
     def _take(self, worker: int, path: str) -> tuple[bytes, tuple[str, ...], Any] | None:
         ready = self.ready[worker]
         while path not in ready and not self.done[worker]:
+            pipe = self.pipes[worker]
+            if self.claims is not None and not pipe.poll():
+                self.claims.waiting.value = 1  # the worker sends what it has, then each output
             try:
-                batch = self.pipes[worker].recv()
+                batch = pipe.recv()
             except (EOFError, OSError):
                 batch = None
+            finally:
+                if self.claims is not None:
+                    self.claims.waiting.value = 0
             if batch is None:
                 self.done[worker] = True
             else:
@@ -159,20 +225,28 @@ class Shard:
     its own outputs, does not read the pipe."""
 
     def __init__(self, index: int, weights: tuple[int, ...], pipe: Any,
-                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None):
+                 examine: Callable[[Output], Any], record: bool = True, direct: Any = None,
+                 claims: Claims | None = None):
         self.index = index
         self.direct = direct  # write.Direct: outputs written here, not sent
         self.record = record  # note the hub facts each output reads (for the build record)
         self.weights = weights
+        self.claims = claims  # folders claimed as the walk goes; None: the fixed split
         self.pipe = pipe
         self.examine = examine  # the build's checks on an output's bytes, run here
         self.batch: list[tuple[str, bytes, tuple[str, ...], Any]] = []
-        self.outbox: queue.Queue[Any] = queue.Queue(OUTBOX)
+        self.outbox: queue.Queue[Any] = queue.Queue(OUTBOX_DIRECT if direct else OUTBOX)
         self.sender: threading.Thread | None = None
         self.broken = False  # the main process stopped listening
 
     def owns(self, path: str) -> bool:
-        return shard_of(path, self.weights) == self.index
+        if self.claims is None:
+            return shard_of(path, self.weights) == self.index
+        if self.claims.owner(path, self.index) == self.index:
+            return True
+        if self.batch and self.claims.main_at.value + DISTANCE > len(self.claims.slots):
+            self.flush()  # the main process is close behind: it will soon ask for these
+        return False
 
     def render(self, path: str, make: Callable[[Recorder | None], bytes]) -> None:
         if not self.owns(path):
@@ -189,7 +263,7 @@ class Shard:
             except OSError:
                 pass  # the main process writes the bytes, or says why it cannot
         self.batch.append((path, sent, reads, examined))
-        if len(self.batch) >= BATCH:
+        if len(self.batch) >= BATCH or self.claims is not None and self.claims.waiting.value:
             self.flush()
 
     def flush(self) -> None:
