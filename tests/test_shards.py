@@ -52,6 +52,74 @@ def test_outputs_are_spread_by_folder_and_weight() -> None:
     assert all(shards.shard_of(p, (0, 1000)) == 1 for p in others)
 
 
+def test_folders_are_claimed_by_who_gets_there_first_a_worker_only_far_ahead() -> None:
+    claims = shards.Claims(200, shards.weights_for(2, 0.3))
+    assert claims.owner("stories/a/index.html", 0) == 0  # the main process: any free folder
+    assert claims.owner("stories/a/feed.json", 1) == 0  # the folder is the main process's
+    near = "stories/b/index.html"
+    assert claims.owner(near, 1) == 0  # a worker leaves what the main process is close to
+    assert claims.owner("stories/b/feed.xml", 1) == 0 and claims.owner(near, 0) == 0
+    for n in range(shards.DISTANCE):  # folders a worker walked past (its own numbering)
+        claims.slots[f"stories/s{n}"] = len(claims.slots)
+    assert claims.owner("stories/c/index.html", 1) == 1  # far ahead: claimed, for good
+    assert claims.owner("stories/c/atom.xml", 1) == 1
+    assert claims.owners[claims.slots["stories/c"]] == 2
+    assert claims.owner("stories/c/feed.xml", 0) == 1  # the main process takes its bytes
+    assert claims.owner("index.html", 1) == 0  # the pages that list pieces: the main process's
+    assert claims.owner("tags/x/index.html", 1) == 0
+    small = shards.Claims(4, claims.weights)
+    paths = [f"more/{n}/index.html" for n in range(20)]  # past the table's end: the fixed split
+    assert [small.owner(p, 0) for p in paths][4:] == [shards.shard_of(p, small.weights)
+                                                      for p in paths][4:]
+    other = shards.Claims(8, claims.weights)  # a folder met in another order than its
+    assert other.owner("x/index.html", 0) == 0  # owner's: the fixed split
+    other.slots = {"y": 0}
+    assert other.owner("y/index.html", 1) == shards.shard_of("y/index.html", other.weights)
+
+
+@pytest.mark.parametrize("slow", ["worker", "main"])
+def test_the_process_with_less_to_do_renders_more(
+        hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        slow: str) -> None:
+    import time
+
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    monkeypatch.setattr(shards, "DISTANCE", 8)  # the example hub has a hundred folders
+    if slow == "worker":
+        render = shards.Shard.render
+
+        def slowly(self, path, make):  # type: ignore[no-untyped-def]
+            if self.owns(path):
+                time.sleep(0.02)
+            render(self, path, make)
+        monkeypatch.setattr(shards.Shard, "render", slowly)
+    else:
+        make = shards.Shards.make
+
+        def slow_main(self, path, made):  # type: ignore[no-untyped-def]
+            chosen = make(self, path, made)
+            if chosen is made:  # rendered here
+                time.sleep(0.02)
+            return chosen
+        monkeypatch.setattr(shards.Shards, "make", slow_main)
+    noted: list[tuple[bool, str]] = []
+    add = write.SiteWriter.add
+
+    def noting(self, output):  # type: ignore[no-untyped-def]
+        noted.append((output.written, output.path))
+        add(self, output)
+    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
+    assert tree(tmp_path / "site", search=False) == serial
+    by_worker = sum(written for written, _ in noted)
+    weights = shards.weights_for(2, build_module.MAIN_SHARE)
+    fixed = sum(shards.shard_of(path, weights) == 1 for _, path in noted)  # the fixed split's
+    if slow == "worker":  # the main process took over much of the worker's fixed share
+        assert 0 < by_worker < fixed // 2, (by_worker, fixed, len(noted))
+    else:  # the worker took more than its fixed share
+        assert by_worker > fixed, (by_worker, fixed, len(noted))
+
+
 @pytest.mark.parametrize("jobs", [2, 3])
 def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial: dict[str, str],
                                                jobs: int, monkeypatch: pytest.MonkeyPatch
