@@ -32,6 +32,18 @@ def serial(hub: Path, tmp_path: Path) -> dict[str, str]:
     return tree(tmp_path / "serial", search=False)
 
 
+def _noting_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, str]]:
+    """(written by a worker, path) of every output the main process's writer is given."""
+    noted: list[tuple[bool, str]] = []
+    add = write.SiteWriter.add
+
+    def noting(self, output):  # type: ignore[no-untyped-def]
+        noted.append((output.written, output.path))
+        add(self, output)
+    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    return noted
+
+
 def test_outputs_are_spread_by_folder_and_weight() -> None:
     weights = shards.weights_for(3, 0.4)
     assert weights == (400, 300, 300)
@@ -102,13 +114,7 @@ def test_the_process_with_less_to_do_renders_more(
                 time.sleep(0.02)
             return chosen
         monkeypatch.setattr(shards.Shards, "make", slow_main)
-    noted: list[tuple[bool, str]] = []
-    add = write.SiteWriter.add
-
-    def noting(self, output):  # type: ignore[no-untyped-def]
-        noted.append((output.written, output.path))
-        add(self, output)
-    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    noted = _noting_writes(monkeypatch)
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
     assert tree(tmp_path / "site", search=False) == serial
     by_worker = sum(written for written, _ in noted)
@@ -132,18 +138,12 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
         made.append(processes)
         start(self, processes, *args, **kwargs)
     monkeypatch.setattr(shards.Shards, "__init__", counting)
-    noted = []
-    add = write.SiteWriter.add
-
-    def noting(self, output):  # type: ignore[no-untyped-def]
-        noted.append(output.written)
-        add(self, output)
-    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    noted = _noting_writes(monkeypatch)
     # without the cache, workers note no reads (nothing is fingerprinted): the same bytes
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "no-cache", jobs=jobs, cache=False)
     assert tree(tmp_path / "no-cache", search=False) == serial
     # the workers wrote their outputs themselves: the main process only noted them
-    assert 0 < sum(noted) < len(noted)
+    assert 0 < sum(written for written, _ in noted) < len(noted)
     # what was kept from the garbage collector while forking is given back to it, and the
     # collector paused while the hub was read runs again
     assert gc.get_freeze_count() == 0 and gc.isenabled()
@@ -203,13 +203,7 @@ def test_an_output_a_worker_cannot_write_is_written_by_the_main_process(
             raise OSError(28, "No space left on device")  # of this process's, say
         put(self, path, data)
     monkeypatch.setattr(write.Direct, "write", failing)
-    noted = []
-    add = write.SiteWriter.add
-
-    def noting(self, output):  # type: ignore[no-untyped-def]
-        noted.append((output.written, output.path))
-        add(self, output)
-    monkeypatch.setattr(write.SiteWriter, "add", noting)
+    noted = _noting_writes(monkeypatch)
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
     assert tree(tmp_path / "site", search=False) == serial
     failed = refused.read_text().split()
