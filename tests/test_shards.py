@@ -83,10 +83,29 @@ def test_folders_are_claimed_by_who_gets_there_first_a_worker_only_far_ahead() -
     paths = [f"more/{n}/index.html" for n in range(20)]  # past the table's end: the fixed split
     assert [small.owner(p, 0) for p in paths][4:] == [shards.shard_of(p, small.weights)
                                                       for p in paths][4:]
-    other = shards.Claims(8, claims.weights)  # a folder met in another order than its
-    assert other.owner("x/index.html", 0) == 0  # owner's: the fixed split
-    other.slots = {"y": 0}
-    assert other.owner("y/index.html", 1) == shards.shard_of("y/index.html", other.weights)
+    other = shards.Claims(200, claims.weights)  # a folder met in another order than its
+    other.slots = {"x": 0}
+    for n in range(shards.DISTANCE):
+        other.slots[f"far/{n}"] = n + 1
+    assert other.owner("far/63/index.html", 1) == 1  # claimed by a worker …
+    other.slots["y"] = 64  # … and met by the main process at that place, as another folder:
+    assert other.owner("y/index.html", 0) == 0  # left to the main process, never waited for
+    assert other.owner("x/index.html", 0) == 0
+    other.slots["z"] = 0  # and a worker meeting the main process's slot as another folder
+    assert other.owner("z/feed.xml", 1) == 0
+
+
+def test_a_lock_nobody_gives_back_only_stops_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    claims = shards.Claims(300, shards.weights_for(2, 0.3))
+    for n in range(shards.DISTANCE + 1):
+        claims.slots[f"s/{n}"] = n
+    assert claims.owner(f"s/{shards.DISTANCE}/index.html", 1) == 1  # claimed by the worker
+    monkeypatch.setattr(shards, "LOCK_WAIT", 0.05)
+    assert claims.lock.acquire()  # held for ever (its holder died holding it)
+    assert claims.owner(f"s/{shards.DISTANCE}/feed.xml", 0) == 1  # claimed: the worker's
+    assert claims.broken
+    assert claims.owner("new/index.html", 1) == 0  # nothing more claimed: the main process's
+    assert claims.owner("new/feed.xml", 0) == 0
 
 
 @pytest.mark.parametrize("slow", ["worker", "main"])

@@ -37,6 +37,7 @@ OUTBOX = 32  # messages a worker keeps while the main process is busy (its own o
 OUTBOX_DIRECT = 1024  # the same when workers write their outputs (each message is small)
 SHARES = 1000
 DISTANCE = 64  # folders ahead of the main process that a worker leaves to it
+LOCK_WAIT = 5.0  # seconds: a lock held longer belongs to a process that died holding it
 
 
 # Pages that list pieces as cards: the home page, the story list, tag and member pages. A card
@@ -74,9 +75,12 @@ class Claims:
     """Which process renders each folder, decided as the walk reaches it, in memory shared by
     the processes of one render. Every process numbers the folders in the order it first meets
     them (the same order in all: they walk the same renderers over the same hub), and each
-    slot also keeps the folder's checksum: a folder met in another order, or past the table's
-    end, falls back to the fixed split (shard_of). Whatever happens, an output is rendered by
-    the process that claimed it, or again by the main process (the bytes are the same)."""
+    slot also keeps the folder's checksum: a folder met in another order is left to the main
+    process, and one past the table's end goes by the fixed split (shard_of). A process that
+    cannot take the lock in LOCK_WAIT seconds (its holder died in the few instructions it holds
+    it) claims nothing more: what nobody claimed is the main process's. Whatever happens, an
+    output is rendered by the process that claimed it, or again by the main process (the bytes
+    are the same), and no process waits for an output nobody renders."""
 
     def __init__(self, size: int, weights: tuple[int, ...]):
         context = mp.get_context("fork")
@@ -87,6 +91,7 @@ class Claims:
         self.waiting = context.RawValue("b", 0)  # the main process waits for a worker's output
         self.lock = context.Lock()
         self.slots: dict[str, int] = {}  # this process's numbering (copied by the fork, empty)
+        self.broken = False  # this process could not take the lock: it claims nothing more
 
     def owner(self, path: str, me: int) -> int:
         """The process that renders `path`, claiming its folder for `me` when the rules allow:
@@ -103,15 +108,22 @@ class Claims:
         check = zlib.crc32(folder.encode())
         if me == 0:
             self.main_at.value = slot
-        with self.lock:
+        if not self.broken and not self.lock.acquire(timeout=LOCK_WAIT):
+            self.broken = True
+        if self.broken:  # a slot once claimed stays so: read without the lock
+            owner = self.owners[slot]
+            return owner - 1 if owner and self.checks[slot] == check else 0
+        try:
             owner = self.owners[slot]
             if owner:
-                return owner - 1 if self.checks[slot] == check else shard_of(path, self.weights)
+                return owner - 1 if self.checks[slot] == check else 0
             if me != 0 and slot < self.main_at.value + DISTANCE:
                 return 0  # the main process is near: left to it (it only moves on)
             self.owners[slot] = me + 1
             self.checks[slot] = check
             return me
+        finally:
+            self.lock.release()
 
 
 class Shards:
