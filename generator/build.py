@@ -27,7 +27,13 @@ from generator.read.discover import ReadMemo, read_content
 from generator.read.git import git_state, read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize, shards, urls
 from generator.render.outputs import Output, Site, registry
-from generator.render.templates import Theme, theme_exists, theme_folders
+from generator.render.templates import (
+    DEFAULT_THEME,
+    Theme,
+    packaged_themes,
+    theme_exists,
+    theme_folders,
+)
 from generator.write import SiteWriter, Spare, WriteError, check_target, link_tree
 
 
@@ -651,6 +657,23 @@ def _still_there(out: str, record: reuse.Record | None) -> Callable[[str], bool]
     return have
 
 
+def _marked_pages(hub: Hub, theme: Theme) -> list[str] | None:
+    """The pages the theme marks for the search index: with foyer's own templates, the pages of
+    the pieces (base.html marks a page that shows one); None (Pagefind looks at every page)
+    when a template differs from those."""
+    default = packaged_themes() / DEFAULT_THEME / "templates"
+    for folder in theme.folders:
+        templates = folder / "templates"
+        if templates == default or not templates.is_dir():
+            continue
+        for path in templates.rglob("*"):
+            if path.is_file() and not (
+                    (default / path.relative_to(templates)).is_file()
+                    and _file_digest(path) == _file_digest(default / path.relative_to(templates))):
+                return None
+    return [p.output for p in hub.pieces if p.output]
+
+
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
     """A broken link on a piece's page is reported at the line of its source that holds it."""
     by_output = {f"site/{p.output}": p for p in hub.pieces}
@@ -792,7 +815,8 @@ def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, futu
             static = [(folder, "theme") for folder in theme.static_sources()]
             if (root / "static").is_dir():
                 static.append((root / "static", ""))
-            finish = search_index.index if hub.config.search else None
+            finish = functools.partial(search_index.index, pages=_marked_pages(hub, theme)) \
+                if hub.config.search else None
             written = [o for o in outputs if not o.reused]
             old_index = out / search_index.SUBDIR
             same_index = not any(o.path.endswith(".html") for o in written) \
