@@ -27,14 +27,15 @@ from generator.read.discover import ReadMemo, read_content
 from generator.read.git import git_state, read_history
 from generator.render import feedcheck, linkcheck, markdown, reuse, sanitize, shards, urls
 from generator.render.outputs import Output, Site, registry
-from generator.render.templates import (
-    DEFAULT_THEME,
-    Theme,
-    packaged_themes,
-    theme_exists,
-    theme_folders,
+from generator.render.templates import Theme, theme_exists, theme_folders
+from generator.write import (
+    SiteWriter,
+    Spare,
+    WriteError,
+    check_target,
+    files_in,
+    link_tree,
 )
-from generator.write import SiteWriter, Spare, WriteError, check_target, link_tree
 
 
 @dataclass(frozen=True)
@@ -202,11 +203,14 @@ def _processes(jobs: int | None, items: int) -> int:
 
 @contextlib.contextmanager
 def _frozen() -> Iterator[None]:
-    """The objects alive now (the hub, its bodies) kept out of the cyclic garbage collector
-    while processes are forked from this one: a collection, here or in a forked process, does
-    not walk them again (in a fork it would also write to every page that holds them, copying
-    it). Freed by reference counting as before; given back to the collector afterwards, unless
-    something else froze objects first (`foyer serve` keeps its hub frozen)."""
+    """The objects alive now kept out of the cyclic garbage collector until the context ends;
+    inside it, `gc.freeze()` keeps what was made since too. A build freezes its cache once
+    unpickled and its hub once read: they live as long as the build, and each full collection
+    walked them again (some 2 million objects from the cache at 10,000 stories). Processes
+    forked from this one then leave them alone as well (a collection in a fork would also write
+    to every page that holds them, copying it). Still freed by reference counting; given back
+    to the collector afterwards, unless something else froze objects first (`foyer serve`
+    keeps its hub frozen)."""
     already = gc.get_freeze_count()
     gc.freeze()
     try:
@@ -434,7 +438,7 @@ def _ahead(root: Path, base_path: str, embeds: tuple[str, ...] | None,
            files: list[tuple[str, str, str]], pipe: Any, theirs: Any) -> None:
     theirs.close()  # the main process's end, copied by the fork: its death must close the pipe
     gc.enable()  # forked while the main process reads with the collector off; the objects
-    # it had read then are frozen (_frozen_from_here): collections here leave them alone
+    # it had read then are frozen (_frozen): collections here leave them alone
     try:
         links = {rel: base_path + routes.piece_path(section, slug) for rel, section, slug in files}
         done = []
@@ -643,35 +647,16 @@ def _examine(output: Output, link_check: bool) -> Examined:
 
 def _still_there(out: str, record: reuse.Record | None) -> Callable[[str], bool]:
     """Is the last build's output of a path still in the site (nobody removed it)? Every
-    output of the record is looked at on the first question, before the writer thread starts:
-    one by one, as the renderers ask, each look handed the GIL to that thread and back (at
-    50,000 stories, 77,000 looks took 1.2 s that way, 0.3 s at once)."""
+    output of the record is looked at on the first question (write.files_in), before the
+    writer thread starts; reuse only asks of the record's outputs."""
     there: set[str] | None = None
 
     def have(path: str) -> bool:
         nonlocal there
         if there is None:
-            there = {p for p in (record.entries if record is not None else ())
-                     if os.path.isfile(os.path.join(out, p))}
-        return path in there or os.path.isfile(os.path.join(out, path))
+            there = files_in(out, record.entries if record is not None else ())
+        return path in there
     return have
-
-
-def _marked_pages(hub: Hub, theme: Theme) -> list[str] | None:
-    """The pages the theme marks for the search index: with foyer's own templates, the pages of
-    the pieces (base.html marks a page that shows one); None (Pagefind looks at every page)
-    when a template differs from those."""
-    default = packaged_themes() / DEFAULT_THEME / "templates"
-    for folder in theme.folders:
-        templates = folder / "templates"
-        if templates == default or not templates.is_dir():
-            continue
-        for path in templates.rglob("*"):
-            if path.is_file() and not (
-                    (default / path.relative_to(templates)).is_file()
-                    and _file_digest(path) == _file_digest(default / path.relative_to(templates))):
-                return None
-    return [p.output for p in hub.pieces if p.output]
 
 
 def _locate_in_sources(found: list[Problem], hub: Hub) -> list[Problem]:
@@ -701,6 +686,7 @@ def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True
     return problems.sorted()
 
 
+@_frozen()  # what a build loads lives as long as it runs (its cache, then its hub)
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
           drafts: bool = False, future: bool = False, strict: bool = False,
           link_check: bool = True, require_git: bool = False,
@@ -710,6 +696,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
     With `cache` (the default), what the last build into `out` kept in .foyer-cache/ spares
     reading, validating and rendering again what did not change, and unchanged outputs are
     hard-linked from the previous site; the result is the same bytes either way."""
+    from generator import cache as build_cache
     from generator import uptodate
 
     started = time.perf_counter()
@@ -724,43 +711,13 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
                                problems=uptodate.problems_of(done), rendered=0)
-    with _frozen_from_here() as keep:
-        return _build(root, now=now, out=out, drafts=drafts, future=future, strict=strict,
-                      link_check=link_check, require_git=require_git, jobs=jobs, cache=cache,
-                      started=started, unsafe=unsafe, options=options, keep=keep)
-
-
-@contextlib.contextmanager
-def _frozen_from_here() -> Iterator[Callable[[], None]]:
-    """A build keeps what it loads (its cache, then the hub) for its whole run: `keep()` moves
-    the objects alive then out of the cyclic garbage collector's walks (gc.freeze), until the
-    build ends. At 10,000 stories the cache alone is some 2 million objects, and each of the 8
-    full collections of a warm build walked them again (0.66 s of a 3.9 s build; 4.8 s of 22 s
-    at 50,000). They are still freed by reference counting; collections go on for the objects
-    made since. Nothing stays frozen after, unless something froze objects before (`foyer
-    serve`)."""
-    already = gc.get_freeze_count()
-    try:
-        yield gc.freeze
-    finally:
-        if not already:
-            gc.unfreeze()
-
-
-def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, future: bool,
-           strict: bool, link_check: bool, require_git: bool, jobs: int | None, cache: bool,
-           started: float, unsafe: str | None, options: dict[str, Any],
-           keep: Callable[[], None]) -> BuildResult:
-    from generator import cache as build_cache
-    from generator import uptodate
-
     noting = cache and now is not None  # the note is for builds with a fixed clock
     taken = uptodate.clock(root) if noting else 0
     inputs = uptodate.snapshot(root, []) if noting else {}  # before anything is read
-    with _collector_paused():  # what is read now lives for the whole build: kept (`keep`)
-        # from the collector before it runs again (a collection would walk it once more)
+    with _collector_paused():  # what is read now lives for the whole build: frozen
+        # (`_frozen`) before the collector runs again (a collection would walk it once more)
         saved = build_cache.load(root, out) if cache and unsafe is None else None
-        keep()  # millions of objects from the cache
+        gc.freeze()  # millions of objects from the cache
         memo = saved.memo if saved is not None else Memo()
         memo.read.trust_stat = True  # a file with its last stat is not read again (_signature)
         ahead = BodiesAhead.start(root, jobs, memo.bodies) if unsafe is None else None
@@ -776,7 +733,7 @@ def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, futu
                 ahead.close()  # the build stops below: its bodies are not wanted
             else:
                 ahead.into(memo.bodies)
-        keep()  # the hub, and the bodies the reader ahead sent
+        gc.freeze()  # the hub, and the bodies the reader ahead sent
     if unsafe:
         problems.error(str(out), 0, unsafe, "pass another --out")
     if hub is None or problems.errors or (strict and problems.warnings):
@@ -815,7 +772,10 @@ def _build(root: Path, *, now: dt.datetime | None, out: Path, drafts: bool, futu
             static = [(folder, "theme") for folder in theme.static_sources()]
             if (root / "static").is_dir():
                 static.append((root / "static", ""))
-            finish = functools.partial(search_index.index, pages=_marked_pages(hub, theme)) \
+            # with foyer's templates, the pages marked for the index are the pieces' own
+            # (base.html marks a page that shows one); Pagefind reads only those then
+            marked = None if theme.own_templates else [p.output for p in hub.pieces if p.output]
+            finish = functools.partial(search_index.index, pages=marked) \
                 if hub.config.search else None
             written = [o for o in outputs if not o.reused]
             old_index = out / search_index.SUBDIR

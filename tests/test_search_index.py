@@ -13,6 +13,7 @@ import pytest
 from generator import build as build_module
 from generator import search_index
 from generator.build import build
+from generator.render.templates import Theme, packaged_themes
 from tests.conftest import CORPUS, EXAMPLE_NOW, copy_example
 
 
@@ -42,8 +43,8 @@ def test_the_example_hub_index_holds_every_marked_page(built_example: Path) -> N
     hub = copy_example(built_example.parent / "hub-for-marks")
     loaded, _ = build_module.load(hub, now=EXAMPLE_NOW)
     assert loaded is not None
-    pages = build_module._marked_pages(loaded, build_module.Theme(loaded.config))
-    assert pages is not None and set(pages) >= marked  # the pieces' pages: all that is marked
+    assert not Theme(loaded.config).own_templates  # foyer's: Pagefind reads the
+    assert {p.output for p in loaded.pieces} >= marked  # pieces' pages, all that is marked
 
 
 def test_a_theme_with_its_own_templates_is_indexed_whole(tmp_path: Path,
@@ -53,14 +54,14 @@ def test_a_theme_with_its_own_templates_is_indexed_whole(tmp_path: Path,
     hub = copy_example(tmp_path / "hub")
     templates = hub / "themes/default/templates"
     if not templates.is_dir():
-        shutil.copytree(build_module.packaged_themes() / "default/templates", templates)
+        shutil.copytree(packaged_themes() / "default/templates", templates)
     tags = templates / "tags.html"  # a theme that also puts its tag index in the search
     tags.write_text(tags.read_text("utf-8").replace(
         "{% block main %}", "{% block main %}<div data-pagefind-body>", 1).replace(
         "{% endblock %}", "</div>{% endblock %}", 2), "utf-8")
     loaded, _ = build_module.load(hub, now=EXAMPLE_NOW)
     assert loaded is not None
-    assert build_module._marked_pages(loaded, build_module.Theme(loaded.config)) is None
+    assert Theme(loaded.config).own_templates  # Pagefind reads every page
     out = tmp_path / "site"
     build(hub, now=EXAMPLE_NOW, out=out, link_check=False)
     assert "tags/index.html" in _marked(out)

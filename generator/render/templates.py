@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -225,6 +225,22 @@ class Theme:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
                 return f"{self.config.base_path}theme/{name}?v={digest}"
         return f"{self.config.base_path}theme/{name}"
+
+    @cached_property
+    def own_templates(self) -> bool:
+        """A template of the hub's theme differs from foyer's own (or foyer has none of that
+        name): what its pages say may be anything."""
+        default = packaged_themes() / DEFAULT_THEME / "templates"
+        for folder in self.folders:
+            templates = folder / "templates"
+            if templates == default or not templates.is_dir():
+                continue
+            for path in templates.rglob("*"):
+                if path.is_file():
+                    ours = default / path.relative_to(templates)
+                    if not ours.is_file() or ours.read_bytes() != path.read_bytes():
+                        return True
+        return False
 
     def static_sources(self) -> list[Path]:
         """Theme static folders, least specific first (later ones override)."""
