@@ -29,7 +29,8 @@ of its own and runs the same build without the cache from each in turn (the code
 theme of that commit, the hub of this one), alternating, to compare commits in one run;
 `edits` gives each REV a copy of the hub and fills its cache, then, round after
 round, edits the same story in every copy and times each REV's `foyer build` with the cache
-(as bench/run.py's "one story edited"), alternating;
+(as bench/run.py's "one story edited"), alternating, with the time each spent in garbage
+collections;
 `syscalls` runs the same builds under `strace -f -c` and prints how many system calls each
 made (all processes and threads; the median of REPEATS), in all and of the main kinds.
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
@@ -225,15 +226,18 @@ def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str]) -> N
     """Warm builds after one story is edited (as bench/run.py's), with the code of each
     revision: each has a copy of the hub and its cache, filled by a first build; then, round
     after round, the same story is edited in every copy and each revision builds, alternating
-    (without the link check, as bench/run.py's)."""
+    (without the link check, as bench/run.py's). Also the time the build's process spent in
+    garbage collections (gc.callbacks)."""
     runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
+    collected: dict[str, list[float]] = {revision: [] for revision in revisions}
+    spent = work / "collections.txt"
     with _worktrees(revisions, work) as trees:
         hubs = {}
         for index, (revision, tree) in enumerate(trees.items()):
             hubs[revision] = work / f"hub-{index}"
             shutil.copytree(root, hubs[revision], ignore=shutil.ignore_patterns(
                 ".foyer-cache", "site"))
-            timed(_warm_build(tree, hubs[revision]))  # fills the cache
+            timed(_warm_build(tree, hubs[revision], spent))  # fills the cache
         stories = sorted((root / "content/stories").glob("*.md")) \
             or sorted((root / "content/newsletters").glob("*.md"))
         story = stories[len(stories) // 2].relative_to(root)
@@ -242,14 +246,39 @@ def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str]) -> N
                 edited = hubs[revision] / story
                 edited.write_text(edited.read_text("utf-8") + f"\nOne more line, {round_}.\n",
                                   "utf-8")
-                runs[revision].append(timed(_warm_build(tree, hubs[revision])))
+                runs[revision].append(timed(_warm_build(tree, hubs[revision], spent)))
+                collected[revision].append(float(spent.read_text()))
     _print_runs(runs)
+    for revision, seconds in collected.items():
+        print(f"  {revision:36} in garbage collections: median "  # noqa: T201
+              f"{statistics.median(seconds):.2f} s   runs "
+              f"{', '.join(f'{v:.2f}' for v in seconds)}")
 
 
-def _warm_build(tree: Path, root: Path) -> list[str]:
-    """`foyer build` with its cache, with the code of `tree`, into the hub's site/."""
-    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); "
-            "from generator import cli; raise SystemExit(cli.main())",
+# `foyer build` with the code of a tree, noting the seconds its process spent collecting
+_COLLECTING = """import gc, sys, time
+tree, note = sys.argv.pop(1), sys.argv.pop(1)
+sys.path.insert(0, tree)
+spent, began = [0.0], [0.0]
+def watch(phase, info):
+    if phase == "start":
+        began[0] = time.perf_counter()
+    else:
+        spent[0] += time.perf_counter() - began[0]
+gc.callbacks.append(watch)
+from generator import cli
+try:
+    code = cli.main()
+finally:
+    open(note, "w").write(f"{spent[0]:.4f}")
+raise SystemExit(code)
+"""
+
+
+def _warm_build(tree: Path, root: Path, note: Path) -> list[str]:
+    """`foyer build` with its cache, with the code of `tree`, into the hub's site/; the time
+    spent in garbage collections goes to `note`."""
+    return [sys.executable, "-c", _COLLECTING, str(tree), str(note),
             "build", str(root), "--now", NOW_TEXT, "--no-link-check"]
 
 
