@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from generator import __version__, report
@@ -12,7 +13,7 @@ from generator.problems import BuildFailed
 
 
 def _hub_root(arg: str | None) -> Path:
-    from generator.config import find_root
+    from generator.read.where import find_root
 
     start = Path(arg or ".")
     found = find_root(start)
@@ -29,29 +30,51 @@ def _now(args: argparse.Namespace, root: Path):  # type: ignore[no-untyped-def]
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build
+    from generator import uptodate
 
+    started = time.perf_counter()
     root = _hub_root(args.dir)
     out = Path(args.out).resolve() if args.out else None
+    clock = uptodate.spelling(getattr(args, "now", None))
+    checked = False
+    if not args.no_cache:
+        # nothing to do: said before the hub's settings, the model and the renderers are
+        # imported (build.build makes the same check with them, for other callers)
+        site = out if out is not None else root / "site"
+        done, checked = uptodate.quick(root, site, clock, uptodate.options(
+            site, None, drafts=args.drafts, future=args.future, strict=args.strict,
+            link_check=not args.no_link_check, require_git=args.require_git_history))
+        if done is not None:
+            report.problems(uptodate.problems_of(done))
+            _summary(args, site, done["pieces"], done["pages"], done["files"],
+                     time.perf_counter() - started, rendered=0)
+            return 0
+    from generator.build import build
+
     with report.progress("Building…"):
         result = build(root, now=_now(args, root), out=out, drafts=args.drafts,
                        future=args.future, strict=args.strict,
                        link_check=not args.no_link_check,
                        require_git=args.require_git_history, jobs=args.jobs,
-                       cache=not args.no_cache)
+                       cache=not args.no_cache, clock=clock, checked=checked)
     report.problems(result.problems)
-    try:
-        shown = result.out.relative_to(Path.cwd())
-    except ValueError:
-        shown = result.out
-    total = result.files
-    rendered = f"{result.rendered} output{'s' if result.rendered != 1 else ''}"
-    reused = "" if args.no_cache or result.rendered >= result.pages else \
-        "; nothing changed since the last build" if not result.rendered else \
-        f"; {rendered} rendered again, the rest unchanged"
-    report.line(f"Built {result.pieces} pieces into {result.pages} pages "
-                f"({total} files) in {result.seconds:.2f} s → {shown}/{reused}")
+    _summary(args, result.out, result.pieces, result.pages, result.files, result.seconds,
+             result.rendered)
     return 0
+
+
+def _summary(args: argparse.Namespace, out: Path, pieces: int, pages: int, files: int,
+             seconds: float, rendered: int) -> None:
+    try:
+        shown = out.relative_to(Path.cwd())
+    except ValueError:
+        shown = out
+    again = f"{rendered} output{'s' if rendered != 1 else ''}"
+    reused = "" if args.no_cache or rendered >= pages else \
+        "; nothing changed since the last build" if not rendered else \
+        f"; {again} rendered again, the rest unchanged"
+    report.line(f"Built {pieces} pieces into {pages} pages "
+                f"({files} files) in {seconds:.2f} s → {shown}/{reused}")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -13,10 +13,9 @@ from generator.model import fields as coercers
 from generator.model.schema import HUB
 from generator.model.validate import validate_mapping
 from generator.problems import Problem, Problems
+from generator.read.where import HUB_FILE
 from generator.read.yamlfile import line_of as yaml_line_of
 from generator.read.yamlfile import load_yaml
-
-HUB_FILE = "hub.yaml"
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,6 @@ class HubConfig:
     def base_path(self) -> str:
         """The path part of base_url: '/' or '/project/'."""
         return urlsplit(self.base_url).path or "/"
-
-
-def find_root(start: Path) -> Path | None:
-    """The folder holding hub.yaml: `start` itself or one of its parents."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / HUB_FILE).is_file():
-            return folder
-    return None
 
 
 def load_config(root: Path, problems: Problems) -> HubConfig | None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from generator.problems import Problem
 
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-_out = Console(highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@functools.cache
+def _console(stderr: bool) -> Console:
+    """rich's console, made when something is first shown with it: a build with nothing to do
+    says so without importing rich (a twentieth of a second)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def problems(items: Iterable[Problem]) -> None:
@@ -19,9 +28,10 @@ def problems(items: Iterable[Problem]) -> None:
     for problem in items:
         style = "red" if problem.is_error else "yellow"
         label = "error" if problem.is_error else "warning"
-        if _err.is_terminal:
-            _err.print(f"[{style}]{label}[/]: ", end="")
-            _err.out(str(problem))
+        err = _console(True)
+        if err.is_terminal:
+            err.print(f"[{style}]{label}[/]: ", end="")
+            err.out(str(problem))
         else:
             sys.stderr.write(f"{str(problem)}\n")
 
@@ -40,22 +50,25 @@ def counts(items: list[Problem]) -> None:
     errors = sum(1 for p in items if p.is_error)
     warnings = len(items) - errors
     if errors or warnings:
-        _err.print(f"{errors} error(s), {warnings} warning(s)", style="bold")
+        _console(True).print(f"{errors} error(s), {warnings} warning(s)", style="bold")
 
 
 def line(text: str) -> None:
-    _out.out(text)
+    """A line of plain text on stdout (what rich's Console.out would write)."""
+    sys.stdout.write(text + "\n")
 
 
 def error(text: str) -> None:
-    _err.print(f"[red]error[/]: {text}" if _err.is_terminal else f"error: {text}")
+    err = _console(True)
+    err.print(f"[red]error[/]: {text}" if err.is_terminal else f"error: {text}")
 
 
 @contextmanager
 def progress(message: str) -> Iterator[None]:
     """A spinner on a terminal while a long step runs; nothing when piped."""
-    if _err.is_terminal:
-        with _err.status(message):
+    err = _console(True)
+    if err.is_terminal:
+        with err.status(message):
             yield
     else:
         yield
@@ -89,14 +102,15 @@ def calendar(plan, today, weeks: int) -> None:  # type: ignore[no-untyped-def]
             status += " ✗ breach"
         table.add_row(label, row.date.isoformat(), intent, row.title, row.channel, status,
                       str(balance), style=style)
-    _out.print(table)
+    out = _console(False)
+    out.print(table)
     if plan.ok:
-        _out.print("[green]✓ The rule holds.[/]")
+        out.print("[green]✓ The rule holds.[/]")
     else:
-        _out.print(f"[bold red]✗ {len(plan.breaches)} ask(s) break the rule:[/]")
+        out.print(f"[bold red]✗ {len(plan.breaches)} ask(s) break the rule:[/]")
         for breach in plan.breaches:
-            _out.out(f"  {breach.problem()}")
+            out.out(f"  {breach.problem()}")
     if plan.next_ask:
-        _out.print(f"Next free slot for an ask: [bold]{plan.next_ask.isoformat()}[/]")
+        out.print(f"Next free slot for an ask: [bold]{plan.next_ask.isoformat()}[/]")
     else:
-        _out.print("No free slot for an ask yet: plan more gives.")
+        out.print("No free slot for an ask yet: plan more gives.")

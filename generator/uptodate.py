@@ -29,10 +29,10 @@ from typing import Any
 
 from generator import __version__
 from generator.problems import Problem
-from generator.read.discover import stat_of
 from generator.read.git import git_state
+from generator.read.where import stat_of
 
-Signature = list[int]  # discover.stat_of: size, mtime_ns, inode, ctime_ns ([] when unreadable)
+Signature = list[int]  # where.stat_of: size, mtime_ns, inode, ctime_ns ([] when unreadable)
 
 
 def _walk(folder: Path, found: dict[str, Signature]) -> None:
@@ -79,6 +79,23 @@ def _note_path(root: Path, out: Path) -> Path:
     return path_for(root, out).with_suffix(".up")
 
 
+def options(out: Path, now: str | None, *, drafts: bool, future: bool, strict: bool,
+            link_check: bool, require_git: bool) -> dict[str, Any]:
+    """What a build is asked for, as its note records it (`now`: the clock, ISO 8601)."""
+    return {"now": now, "drafts": drafts, "future": future, "strict": strict,
+            "link_check": link_check, "require_git": require_git, "out": str(out.resolve())}
+
+
+def spelling(now: str | None) -> str | None:
+    """The build's clock as it was given (--now, else SOURCE_DATE_EPOCH), before the hub's
+    time zone makes it a date-time; None for the system clock. With hub.yaml unchanged (it is
+    among the files a note checks), the same spelling is the same clock."""
+    if now:
+        return f"--now {now}"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return f"SOURCE_DATE_EPOCH {epoch}" if epoch else None
+
+
 def options_key(options: dict[str, Any]) -> str:
     return json.dumps({**options, "foyer": __version__, "python": sys.version}, sort_keys=True,
                       default=str)
@@ -88,10 +105,37 @@ def _mac(key: bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def check(root: Path, out: Path, options: dict[str, Any]) -> dict[str, Any] | None:
+def check(root: Path, out: Path, options: dict[str, Any], clock: str | None = None
+          ) -> dict[str, Any] | None:
     """What the last build reported, when the site in `out` is what building `root` with
-    `options` would write; else None."""
-    from generator.cache import _key, site_signature_or_none
+    `options` would write; else None. When `clock` (how this build's was given: `spelling`)
+    is not the one noted, the note is made again with it, for `quick`."""
+    note = _note(root, out)
+    result = _verified(note, root, out, options) if note is not None else None
+    if result is not None and note is not None and clock is not None \
+            and note.get("clock") != clock:
+        _sign(root, out, {**note, "clock": clock, "now": options["now"]})
+    return result
+
+
+def quick(root: Path, out: Path, clock: str | None, options: dict[str, Any]
+          ) -> tuple[dict[str, Any] | None, bool]:
+    """check, before the hub's settings are read: with the clock as it was given (`spelling`)
+    instead of the date-time it makes in the hub's time zone, taken from the note when the
+    last build was given the same (`options`' now is not looked at). (What check would give,
+    whether that is its answer): not when the note was made with another spelling, which only
+    check can compare (a build then makes it)."""
+    note = _note(root, out)
+    if note is None or clock is None:
+        return None, True
+    if note.get("clock") != clock:
+        return None, False
+    return _verified(note, root, out, {**options, "now": note.get("now")}), True
+
+
+def _note(root: Path, out: Path) -> dict[str, Any] | None:
+    """The last build's note for `out`, if this machine signed it."""
+    from generator.cache import _key
 
     key = _key()
     try:
@@ -105,6 +149,13 @@ def check(root: Path, out: Path, options: dict[str, Any]) -> dict[str, Any] | No
         note = json.loads(body)
     except ValueError:
         return None
+    return note if isinstance(note, dict) else None
+
+
+def _verified(note: dict[str, Any], root: Path, out: Path, options: dict[str, Any]
+              ) -> dict[str, Any] | None:
+    from generator.cache import site_signature_or_none
+
     if note.get("options") != options_key(options):
         return None
     if note.get("site") != list(site_signature_or_none(out) or ()) or note.get("git") != _git(root):
@@ -137,26 +188,36 @@ def clock(root: Path) -> int:
 
 def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Signature],
            taken: int, folders: list[Path], outputs: list[str], result: dict[str, Any],
-           problems: list[Problem]) -> None:
+           problems: list[Problem], clock: str | None = None) -> None:
     """Note the build that just wrote `out` from `inputs` (its snapshot, taken at the file
     system's time `taken`, before it read anything: a file changed during the build makes the
     next one build). No note when a file was stamped at or after `taken`: a second write in
     the same tick of the file system's clock could leave its stat as it was (git's "racy"
-    files)."""
-    from generator.cache import _key, _write, site_signature_or_none
+    files). `clock`: the clock as it was given (`spelling`), for `quick`."""
+    from generator.cache import _key, site_signature_or_none
 
     key = _key()
-    path = _note_path(root, out)
     signature = site_signature_or_none(out)
     racy = any(s and max(s[1], s[3]) >= taken for s in inputs.values())
     if key is None or signature is None or racy:
         forget(root, out)
         return
-    note = {"options": options_key(options), "site": list(signature), "git": _git(root),
+    note = {"options": options_key(options), "clock": clock, "now": options["now"],
+            "site": list(signature), "git": _git(root),
             "folders": [str(f) for f in folders], "inputs": inputs, "outputs": outputs,
             "result": {**result, "problems": [[p.path, p.line, p.message, p.hint, p.severity]
                                               for p in problems]}}
+    _sign(root, out, note)
+
+
+def _sign(root: Path, out: Path, note: dict[str, Any]) -> None:
+    from generator.cache import _key, _write
+
+    key = _key()
+    if key is None:
+        return
     body = json.dumps(note, separators=(",", ":")).encode()
+    path = _note_path(root, out)
     try:
         path.parent.mkdir(exist_ok=True)
         _write(path, body + b"\n" + _mac(key, body).encode() + b"\n")

@@ -145,3 +145,82 @@ def test_a_commit_in_the_repository_around_the_hub_builds(hub: Path, tmp_path: P
     assert uptodate.check(hub, out, options) is not None
     git("commit", "-q", "--allow-empty", "-m", "more")
     assert uptodate.check(hub, out, options) is None
+
+
+# `foyer build` itself: with nothing to do, it answers before it imports the build (the
+# hub's settings, the model, the renderers: most of a no-change build's time at 10,000
+# stories), from the clock as it was given
+NOW_ARG = EXAMPLE_NOW.isoformat()
+_COMMAND = """import sys
+from generator.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in ("generator.build", "generator.config", "jinja2", "yaml")
+               if m in sys.modules)
+print("imported:", ",".join(heavy) or "none")
+raise SystemExit(code)
+"""
+
+
+def _command(hub: Path, out: Path, *args: str, env: dict[str, str] | None = None
+             ) -> tuple[str, str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COMMAND, "build", str(hub), "--out", str(out),
+                           *args], capture_output=True, text=True, check=True, cwd=ROOT,
+                          env={**os.environ, **(env or {})})
+    return done.stdout, done.stderr
+
+
+def test_the_command_says_nothing_changed_before_importing_the_build(hub: Path,
+                                                                      tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first, warned = _command(hub, out, "--now", NOW_ARG)
+    assert "imported: generator.build" in first and "member has no bio" in warned
+    before = _state(out)
+    again, warned_again = _command(hub, out, "--now", NOW_ARG)
+    assert "nothing changed since the last build" in again
+    assert "imported: none" in again, again  # the answer came from the note alone
+    assert warned_again == warned  # the same problems, said the same way
+    assert again.split(" in ")[0] == first.split(" in ")[0]  # pieces, pages, files
+    assert _state(out) == before
+    # the same instant given another way: the build compares it (it is up to date), and notes
+    # that spelling; the next command with it answers at once
+    env = {"SOURCE_DATE_EPOCH": str(int(EXAMPLE_NOW.timestamp()))}
+    other, _ = _command(hub, out, env=env)
+    assert "nothing changed" in other and "imported: generator.build" in other
+    other, _ = _command(hub, out, env=env)
+    assert "nothing changed" in other and "imported: none" in other
+    assert _state(out) == before
+
+
+@pytest.mark.parametrize("change", ["edited story", "other options", "another clock"])
+def test_the_command_builds_what_changed(hub: Path, tmp_path: Path, change: str) -> None:
+    out = tmp_path / "site"
+    _command(hub, out, "--now", NOW_ARG)
+    args = ["--now", NOW_ARG]
+    if change == "edited story":
+        story = hub / STORY
+        story.write_text(story.read_text("utf-8").replace("Un test", "Un zest", 1), "utf-8")
+    elif change == "other options":
+        args.append("--drafts")
+    else:
+        args = ["--now", "2026-11-25T12:00:00+01:00"]
+    said, _ = _command(hub, out, *args)
+    assert "imported: generator.build" in said and "nothing changed" not in said
+    if change == "edited story":
+        assert "Un zest" in (out / "stories/les-tests-pour-les-humains/index.html").read_text()
+
+
+def test_the_command_checks_once(hub: Path, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the command found changed, the build does not look at again."""
+    from generator.cli import main
+
+    out = tmp_path / "site"
+    assert main(["build", str(hub), "--out", str(out), "--now", NOW_ARG]) == 0
+    story = hub / STORY
+    story.write_text(story.read_text("utf-8") + "\nDe plus.\n", "utf-8")
+    monkeypatch.setattr(uptodate, "check", lambda *_: pytest.fail("checked twice"))
+    assert main(["build", str(hub), "--out", str(out), "--now", NOW_ARG]) == 0
+    assert "De plus." in (out / "stories/les-tests-pour-les-humains/index.html").read_text()

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.problems import Problem, did_you_mean
 from generator.read.frontmatter import SourceFile, normalise_text, parse, split
+from generator.read.where import Stat, stat_of
 from generator.read.yamlfile import KeyPath, load_yaml
 
 SECTIONS = ("members", "stories", "rituals", "resources", "newsletters", "pages")
@@ -22,7 +23,6 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep", ".keep", "desktop.ini"}
 RACY_NS = 1_000_000_000  # a file's stat is trusted once it is older than this
-Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
 
 
 def is_temporary(name: str) -> bool:
@@ -308,12 +308,6 @@ def read_one(root: Path, rel: str, memo: ReadMemo) -> tuple[str, SourceFile] | N
     with contextlib.suppress(OSError):
         memo.stats[rel] = (_signature(os.lstat(path)), digest)
     return digest, parsed
-
-
-def stat_of(st: os.stat_result) -> Stat:
-    """What tells an unchanged file: no tool restores a change time (cp -p, rsync -t and tar
-    restore the modification time only)."""
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 def _signature(st: os.stat_result) -> Stat | None:
