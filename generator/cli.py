@@ -243,7 +243,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="check the hub and build the site")
     build.add_argument("dir", nargs="?", help="the hub's folder (default: here)")
-    build.add_argument("--out", metavar="PATH", help="output folder (default: site/ beside hub.yaml)")
+    build.add_argument("--out", metavar="PATH",
+                       help="output folder (default: site/ beside hub.yaml)")
     build.add_argument("--drafts", action="store_true", help="include drafts (preview)")
     build.add_argument("--future", action="store_true", help="include scheduled pieces (preview)")
     build.add_argument("--strict", action="store_true", help="fail on warnings too")

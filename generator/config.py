@@ -114,7 +114,7 @@ def load_config(root: Path, problems: Problems) -> HubConfig | None:
                                ("feeds.items", config.feed_items, 1),
                                ("pagination.per_page", config.per_page, 1)):
         if value < least:
-            problems.error(HUB_FILE, line_of(*name.split(".")), f"'{name}' must be at least {least}",
-                           f"write a whole number ≥ {least}")
+            problems.error(HUB_FILE, line_of(*name.split(".")),
+                           f"'{name}' must be at least {least}", f"write a whole number ≥ {least}")
             return None
     return config

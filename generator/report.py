@@ -94,7 +94,8 @@ def calendar(plan, today, weeks: int) -> None:  # type: ignore[no-untyped-def]
         year, week, _ = row.date.isocalendar()
         label = f"{year}-W{week:02d}" if (year, week) != last_week else ""
         last_week = (year, week)
-        intent = Text("✋ ask", style="bold yellow") if row.is_ask else Text("🎁 give", style="green")
+        intent = Text("✋ ask", style="bold yellow") if row.is_ask \
+            else Text("🎁 give", style="green")
         style = ""
         status = row.status
         if id(row) in breached:

@@ -50,7 +50,7 @@ def compute(hub: Hub, history: History) -> Contributions:
     if not history.available:
         return Contributions(False)
     ids = _identities(hub.members)
-    pieces = [p for p in (*hub.pieces, *hub.hidden)]
+    pieces = [*hub.pieces, *hub.hidden]
     by_source = {p.source: p for p in pieces}
     counts: dict[str, dict[str, int]] = {m.slug: dict.fromkeys(KINDS, 0) for m in hub.members}
     dates: dict[str, list[dt.date]] = {m.slug: [] for m in hub.members}

@@ -259,7 +259,7 @@ def texts(value: Any, env: Env) -> tuple[str, ...]:
 
 def tags(value: Any, env: Env) -> tuple[str, ...]:
     if isinstance(value, str):
-        value = [part for part in value.split(",")]
+        value = value.split(",")
     result = []
     for index, item in enumerate(_listify(value)):
         name = text(item, env) if not isinstance(item, list | dict) else None

@@ -237,7 +237,8 @@ def load_hub(config: HubConfig, sources: Sources, *, now: dt.datetime, drafts: b
     rituals = sorted(of(Ritual), key=lambda r: (_name_key(r.title), r.slug))  # type: ignore[attr-defined]
     resources = sorted(of(Resource), key=lambda r: (_name_key(r.title), r.slug))  # type: ignore[attr-defined]
     newsletters = sorted(of(Newsletter), key=lambda n: (n.number, n.slug), reverse=True)  # type: ignore[attr-defined]
-    pages = sorted(of(Page), key=lambda p: (p.menu is None, p.menu or 0, _name_key(p.title), p.slug))  # type: ignore[attr-defined]
+    pages = sorted(of(Page), key=lambda p: (p.menu is None, p.menu or 0,  # type: ignore[attr-defined]
+                                            _name_key(p.title), p.slug))
 
     by_key = {p.key: p for p in visible}
     translations = _translations(visible)

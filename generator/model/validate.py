@@ -6,6 +6,7 @@ stopping at the first.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,11 +44,9 @@ def validate_mapping(
             hint = did_you_mean(key, by_name) or "known: " + ", ".join(by_name)
             problems.error(path, line_of(*prefix, key), f"unknown {where} '{label}'", hint)
     if "timezone" in data and "timezone" in by_name and data["timezone"] is not None:
-        try:
+        with contextlib.suppress(coercers.FieldError):  # reported below with the other fields
             env = coercers.Env(ZoneInfo(coercers.timezone(data["timezone"], env)),
                                env.static_files)
-        except coercers.FieldError:
-            pass  # reported below with the other fields
     for spec in declared:
         raw = data.get(spec.name)
         if raw is None or raw == "" or raw == []:

@@ -144,7 +144,8 @@ def _read_bytes(path: Path, rel: str, root: Path, problems: list[Problem]) -> by
             return None
         return raw
     except OSError as exc:
-        problems.append(Problem(rel, 1, f"cannot read file: {exc.strerror}", "check its permissions"))
+        problems.append(Problem(rel, 1, f"cannot read file: {exc.strerror}",
+                                "check its permissions"))
         return None
 
 
@@ -174,7 +175,8 @@ def _decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:
         return normalise_text(raw)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(rel, line, "file is not valid UTF-8", "save it with UTF-8 encoding"))
+        problems.append(Problem(rel, line, "file is not valid UTF-8",
+                                "save it with UTF-8 encoding"))
         return None
 
 

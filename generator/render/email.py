@@ -114,7 +114,8 @@ class _Text(HTMLParser):
             if kind == "pre":
                 out.append(text.rstrip("\n"))
             elif kind in ("h1", "h2"):
-                out.append(text.upper() if kind == "h1" else text + "\n" + "-" * min(len(text), WIDTH))
+                out.append(text.upper() if kind == "h1"
+                           else text + "\n" + "-" * min(len(text), WIDTH))
             elif kind == "li":
                 out.append(textwrap.fill(text, WIDTH, initial_indent="- ", subsequent_indent="  "))
             elif kind == "hr":
