@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -69,8 +70,12 @@ class Hub:
         piece = self.by_key.get(f"members/{slug}")
         return piece if isinstance(piece, Member) else None
 
-    def listed(self, pieces: tuple[Piece, ...]) -> list[Piece]:
-        """Pieces shown in listings and feeds: translations appear on their original."""
+    def listed(self, pieces: tuple[Piece, ...], first: int | None = None) -> list[Piece]:
+        """Pieces shown in listings and feeds: translations appear on their original. With
+        `first`, only the first so many, without looking at the rest (the home page's three
+        stories, at every `foyer serve` rebuild)."""
+        if first is not None:
+            return list(itertools.islice((p for p in pieces if not p.translation_of), first))
         return [p for p in pieces if not p.translation_of]
 
     @functools.cached_property

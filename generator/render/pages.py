@@ -74,8 +74,8 @@ def _url(hub: Hub, path: str) -> str:
 
 def home(site: Site) -> Output:
     hub = site.hub
-    stories = hub.listed(hub.stories)[:HOME_STORIES]
-    latest = hub.listed(hub.newsletters)[:1]
+    stories = hub.listed(hub.stories, HOME_STORIES)
+    latest = hub.listed(hub.newsletters, 1)
     return _page(site, "home.html", "index.html", title=hub.config.title, section="home",
                  url=_url(hub, ""), stories=stories, newsletter=latest[0] if latest else None,
                  upcoming=upcoming(hub, HOME_DATES), join=join_url(hub))
