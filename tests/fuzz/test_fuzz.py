@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
