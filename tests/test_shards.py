@@ -185,16 +185,31 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
 def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(  # as they are, or
         hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         cache: bool) -> None:  # with the record of what it read
+    import time
+
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    # the worker claims folders only once it is ahead: the main process slowed, and the
+    # distance made small for the example hub's hundred folders, so that it always is (on a
+    # busy machine the main process once claimed nearly all of them, and the worker finished)
+    monkeypatch.setattr(shards, "DISTANCE", 8)
+    make = shards.Shards.make
+
+    def slow_main(self, path, made):  # type: ignore[no-untyped-def]
+        chosen = make(self, path, made)
+        if chosen is made:  # rendered here
+            time.sleep(0.005)
+        return chosen
+    monkeypatch.setattr(shards.Shards, "make", slow_main)
     render = shards.Shard.render
     seen: list[str] = []
     finished = tmp_path / "finished"
 
     def dying(self, path, make):  # type: ignore[no-untyped-def]
-        seen.append(path)
-        if len(seen) == 80:
-            self.flush()
-            os._exit(3)  # killed half-way through, some of its outputs sent
+        if self.owns(path):
+            seen.append(path)
+            if len(seen) == 20:
+                self.flush()
+                os._exit(3)  # killed half-way through, some of its outputs sent
         render(self, path, make)
     monkeypatch.setattr(shards.Shard, "render", dying)
     start = shards.Shard.finish
