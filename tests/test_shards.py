@@ -44,6 +44,24 @@ def _noting_writes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, str]]:
     return noted
 
 
+def _main_slowed(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The main process slowed on every output it renders itself, and the claiming distance
+    made small for the example hub's hundred folders: a worker then always gets ahead and
+    claims folders, however busy the machine (on a busy one, the main process once claimed
+    nearly all of them)."""
+    import time
+
+    monkeypatch.setattr(shards, "DISTANCE", 8)
+    make = shards.Shards.make
+
+    def slow_main(self, path, made):  # type: ignore[no-untyped-def]
+        chosen = make(self, path, made)
+        if chosen is made:  # rendered here
+            time.sleep(seconds)
+        return chosen
+    monkeypatch.setattr(shards.Shards, "make", slow_main)
+
+
 def test_outputs_are_spread_by_folder_and_weight() -> None:
     weights = shards.weights_for(3, 0.4)
     assert weights == (400, 300, 300)
@@ -125,14 +143,7 @@ def test_the_process_with_less_to_do_renders_more(
             render(self, path, make)
         monkeypatch.setattr(shards.Shard, "render", slowly)
     else:
-        make = shards.Shards.make
-
-        def slow_main(self, path, made):  # type: ignore[no-untyped-def]
-            chosen = make(self, path, made)
-            if chosen is made:  # rendered here
-                time.sleep(0.02)
-            return chosen
-        monkeypatch.setattr(shards.Shards, "make", slow_main)
+        _main_slowed(monkeypatch, 0.02)
     noted = _noting_writes(monkeypatch)
     build(hub, now=EXAMPLE_NOW, out=tmp_path / "site", jobs=2, cache=False)
     assert tree(tmp_path / "site", search=False) == serial
@@ -185,21 +196,8 @@ def test_a_parallel_render_equals_a_serial_one(hub: Path, tmp_path: Path, serial
 def test_a_worker_that_dies_leaves_its_outputs_to_the_main_process(  # as they are, or
         hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         cache: bool) -> None:  # with the record of what it read
-    import time
-
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
-    # the worker claims folders only once it is ahead: the main process slowed, and the
-    # distance made small for the example hub's hundred folders, so that it always is (on a
-    # busy machine the main process once claimed nearly all of them, and the worker finished)
-    monkeypatch.setattr(shards, "DISTANCE", 8)
-    make = shards.Shards.make
-
-    def slow_main(self, path, made):  # type: ignore[no-untyped-def]
-        chosen = make(self, path, made)
-        if chosen is made:  # rendered here
-            time.sleep(0.005)
-        return chosen
-    monkeypatch.setattr(shards.Shards, "make", slow_main)
+    _main_slowed(monkeypatch, 0.005)  # the worker has outputs of its own before it dies
     render = shards.Shard.render
     seen: list[str] = []
     finished = tmp_path / "finished"
@@ -227,6 +225,7 @@ def test_an_output_a_worker_cannot_write_is_written_by_the_main_process(
         hub: Path, tmp_path: Path, serial: dict[str, str], monkeypatch: pytest.MonkeyPatch
         ) -> None:
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PIECES", 1)
+    _main_slowed(monkeypatch, 0.005)  # the worker writes outputs of its own
     put = write.Direct.write
     refused = tmp_path / "refused"  # written in the worker, read here
 
