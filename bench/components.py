@@ -8,6 +8,7 @@
     python bench/components.py builds 10000 3 [MODULE.NAME=VALUE…]  # whole cold builds
     python bench/components.py commits 10000 4 REV REV…  # whole cold builds of each commit
     python bench/components.py edits 10000 5 REV REV…  # warm builds after a one-story edit
+    python bench/components.py unchanged 10000 5 REV REV…  # warm builds, nothing changed
     python bench/components.py syscalls 2000 1 REV REV…  # system calls of those builds (strace)
     python bench/components.py timeline 10000 2      # when each stage of a parallel build ends
     python bench/components.py load 10000 4          # loading: YAML parser only, plain reader
@@ -30,7 +31,7 @@ theme of that commit, the hub of this one), alternating, to compare commits in o
 `edits` gives each REV a copy of the hub and fills its cache, then, round after
 round, edits the same story in every copy and times each REV's `foyer build` with the cache
 (as bench/run.py's "one story edited"), alternating, with the time each spent in garbage
-collections;
+collections; `unchanged` the same without the edit (bench/run.py's "nothing changed");
 `syscalls` runs the same builds under `strace -f -c` and prints how many system calls each
 made (all processes and threads; the median of REPEATS), in all and of the main kinds.
 `timeline` runs cold builds (`--no-cache --no-link-check`) in this process and prints, in
@@ -222,12 +223,13 @@ def bench_commits(root: Path, repeats: int, work: Path, revisions: list[str]) ->
     _print_runs(runs)
 
 
-def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str]) -> None:
+def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str],
+                edit: bool = True) -> None:
     """Warm builds after one story is edited (as bench/run.py's), with the code of each
     revision: each has a copy of the hub and its cache, filled by a first build; then, round
-    after round, the same story is edited in every copy and each revision builds, alternating
-    (without the link check, as bench/run.py's). Also the time the build's process spent in
-    garbage collections (gc.callbacks)."""
+    after round, the same story is edited in every copy (unless not `edit`: nothing changed)
+    and each revision builds, alternating (without the link check, as bench/run.py's). Also
+    the time the build's process spent in garbage collections (gc.callbacks)."""
     runs: dict[str, list[Run]] = {revision: [] for revision in revisions}
     collected: dict[str, list[float]] = {revision: [] for revision in revisions}
     spent = work / "collections.txt"
@@ -243,9 +245,10 @@ def bench_edits(root: Path, repeats: int, work: Path, revisions: list[str]) -> N
         story = stories[len(stories) // 2].relative_to(root)
         for round_ in range(repeats):
             for revision, tree in trees.items():
-                edited = hubs[revision] / story
-                edited.write_text(edited.read_text("utf-8") + f"\nOne more line, {round_}.\n",
-                                  "utf-8")
+                if edit:
+                    edited = hubs[revision] / story
+                    edited.write_text(edited.read_text("utf-8")
+                                      + f"\nOne more line, {round_}.\n", "utf-8")
                 runs[revision].append(timed(_warm_build(tree, hubs[revision], spent)))
                 collected[revision].append(float(spent.read_text()))
     _print_runs(runs)
@@ -529,8 +532,8 @@ def main() -> None:
             bench_builds(root, repeats, work, rest[1:])
         elif what == "commits":
             bench_commits(root, repeats, work, rest[1:])
-        elif what == "edits":
-            bench_edits(root, repeats, work, rest[1:])
+        elif what in ("edits", "unchanged"):
+            bench_edits(root, repeats, work, rest[1:], edit=what == "edits")
         elif what == "syscalls":
             bench_syscalls(root, repeats, work, rest[1:])
         elif what == "timeline":

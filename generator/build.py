@@ -690,14 +690,14 @@ def check(root: Path, *, now: dt.datetime | None = None, link_check: bool = True
 def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None,
           drafts: bool = False, future: bool = False, strict: bool = False,
           link_check: bool = True, require_git: bool = False,
-          jobs: int | None = None, cache: bool = True, clock: str | None = None,
+          jobs: int | None = None, cache: bool = True, given_clock: str | None = None,
           checked: bool = False) -> BuildResult:
     """Build the hub at `root` into `out` (default: root/site). Raises BuildFailed.
 
     With `cache` (the default), what the last build into `out` kept in .foyer-cache/ spares
     reading, validating and rendering again what did not change, and unchanged outputs are
-    hard-linked from the previous site; the result is the same bytes either way. `clock`: how
-    `now` was given (uptodate.spelling), noted for the next build's check before it imports
+    hard-linked from the previous site; the result is the same bytes either way. `given_clock`:
+    how `now` was given (clock.given), noted for the next build's check before it imports
     this module (cli: uptodate.quick); `checked`: that check found something changed."""
     from generator import cache as build_cache
     from generator import uptodate
@@ -710,7 +710,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
                                link_check=link_check, require_git=require_git)
     # a moving clock is a change; with `checked`, the caller found one (uptodate.quick)
     if cache and unsafe is None and now is not None and not checked:
-        done = uptodate.check(root, out, options, clock)
+        done = uptodate.check(root, out, options, given_clock)
         if done is not None:  # the site is this build's already
             return BuildResult(out=out, pieces=done["pieces"], pages=done["pages"],
                                files=done["files"], seconds=time.perf_counter() - started,
@@ -823,7 +823,7 @@ def build(root: Path, *, now: dt.datetime | None = None, out: Path | None = None
         uptodate.record(root, out, options, inputs, taken, folders,
                         [o.path for o in outputs] + list(static_seen),
                         {"pieces": result.pieces, "pages": pages, "files": files},
-                        result.problems, clock)
+                        result.problems, given_clock)
     else:
         uptodate.forget(root, out)
     return result

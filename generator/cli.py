@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from generator import __version__, report
-from generator.clock import ClockError, resolve_now
+from generator.clock import ClockError, given, resolve_now
 from generator.problems import BuildFailed
 
 
@@ -35,13 +35,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     root = _hub_root(args.dir)
     out = Path(args.out).resolve() if args.out else None
-    clock = uptodate.spelling(getattr(args, "now", None))
+    given_clock = given(getattr(args, "now", None))
     checked = False
     if not args.no_cache:
         # nothing to do: said before the hub's settings, the model and the renderers are
         # imported (build.build makes the same check with them, for other callers)
         site = out if out is not None else root / "site"
-        done, checked = uptodate.quick(root, site, clock, uptodate.options(
+        done, checked = uptodate.quick(root, site, given_clock, uptodate.options(
             site, None, drafts=args.drafts, future=args.future, strict=args.strict,
             link_check=not args.no_link_check, require_git=args.require_git_history))
         if done is not None:
@@ -56,7 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
                        future=args.future, strict=args.strict,
                        link_check=not args.no_link_check,
                        require_git=args.require_git_history, jobs=args.jobs,
-                       cache=not args.no_cache, clock=clock, checked=checked)
+                       cache=not args.no_cache, given_clock=given_clock,
+                       checked=checked)
     report.problems(result.problems)
     _summary(args, result.out, result.pieces, result.pages, result.files, result.seconds,
              result.rendered)

@@ -31,3 +31,13 @@ def resolve_now(value: str | None, timezone: str = "UTC") -> dt.datetime:
         except (ValueError, OverflowError, OSError):
             raise ClockError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}") from None
     return dt.datetime.now(tz=zone)
+
+
+def given(value: str | None) -> str | None:
+    """The clock as it was given to resolve_now (--now, else SOURCE_DATE_EPOCH), before the
+    hub's time zone makes it a date-time; None for the system clock. With the same hub.yaml,
+    the same spelling is the same clock (generator/uptodate.py notes it)."""
+    if value:
+        return f"--now {value}"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return f"SOURCE_DATE_EPOCH {epoch}" if epoch else None

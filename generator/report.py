@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 @functools.cache
 def _console(stderr: bool) -> Console:
     """rich's console, made when something is first shown with it: a build with nothing to do
-    says so without importing rich (a twentieth of a second)."""
+    and no problem to report says so without importing rich (a twentieth of a second)."""
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False, soft_wrap=True)

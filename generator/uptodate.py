@@ -86,16 +86,6 @@ def options(out: Path, now: str | None, *, drafts: bool, future: bool, strict: b
             "link_check": link_check, "require_git": require_git, "out": str(out.resolve())}
 
 
-def spelling(now: str | None) -> str | None:
-    """The build's clock as it was given (--now, else SOURCE_DATE_EPOCH), before the hub's
-    time zone makes it a date-time; None for the system clock. With hub.yaml unchanged (it is
-    among the files a note checks), the same spelling is the same clock."""
-    if now:
-        return f"--now {now}"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return f"SOURCE_DATE_EPOCH {epoch}" if epoch else None
-
-
 def options_key(options: dict[str, Any]) -> str:
     return json.dumps({**options, "foyer": __version__, "python": sys.version}, sort_keys=True,
                       default=str)
@@ -105,30 +95,31 @@ def _mac(key: bytes, body: bytes) -> str:
     return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
-def check(root: Path, out: Path, options: dict[str, Any], clock: str | None = None
+def check(root: Path, out: Path, options: dict[str, Any], given: str | None = None
           ) -> dict[str, Any] | None:
     """What the last build reported, when the site in `out` is what building `root` with
-    `options` would write; else None. When `clock` (how this build's was given: `spelling`)
-    is not the one noted, the note is made again with it, for `quick`."""
+    `options` would write; else None. When `given` (how this build's clock was given:
+    clock.given) is not the one noted, the note is made again with it, for `quick`."""
     note = _note(root, out)
-    result = _verified(note, root, out, options) if note is not None else None
-    if result is not None and note is not None and clock is not None \
-            and note.get("clock") != clock:
-        _sign(root, out, {**note, "clock": clock, "now": options["now"]})
+    if note is None:
+        return None
+    result = _verified(note, root, out, options)
+    if result is not None and given is not None and note.get("clock") != given:
+        _sign(root, out, {**note, "clock": given, "now": options["now"]})
     return result
 
 
-def quick(root: Path, out: Path, clock: str | None, options: dict[str, Any]
+def quick(root: Path, out: Path, given: str | None, options: dict[str, Any]
           ) -> tuple[dict[str, Any] | None, bool]:
-    """check, before the hub's settings are read: with the clock as it was given (`spelling`)
+    """check, before the hub's settings are read: with the clock as it was given (clock.given)
     instead of the date-time it makes in the hub's time zone, taken from the note when the
     last build was given the same (`options`' now is not looked at). (What check would give,
-    whether that is its answer): not when the note was made with another spelling, which only
-    check can compare (a build then makes it)."""
+    whether that is its answer): not when the note was made with the clock given otherwise,
+    which only check can compare (a build then makes it)."""
     note = _note(root, out)
-    if note is None or clock is None:
+    if note is None or given is None:
         return None, True
-    if note.get("clock") != clock:
+    if note.get("clock") != given:
         return None, False
     return _verified(note, root, out, {**options, "now": note.get("now")}), True
 
@@ -188,12 +179,12 @@ def clock(root: Path) -> int:
 
 def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Signature],
            taken: int, folders: list[Path], outputs: list[str], result: dict[str, Any],
-           problems: list[Problem], clock: str | None = None) -> None:
+           problems: list[Problem], given: str | None = None) -> None:
     """Note the build that just wrote `out` from `inputs` (its snapshot, taken at the file
     system's time `taken`, before it read anything: a file changed during the build makes the
     next one build). No note when a file was stamped at or after `taken`: a second write in
     the same tick of the file system's clock could leave its stat as it was (git's "racy"
-    files). `clock`: the clock as it was given (`spelling`), for `quick`."""
+    files). `given`: the clock as it was given (clock.given), for `quick`."""
     from generator.cache import _key, site_signature_or_none
 
     key = _key()
@@ -202,7 +193,7 @@ def record(root: Path, out: Path, options: dict[str, Any], inputs: dict[str, Sig
     if key is None or signature is None or racy:
         forget(root, out)
         return
-    note = {"options": options_key(options), "clock": clock, "now": options["now"],
+    note = {"options": options_key(options), "clock": given, "now": options["now"],
             "site": list(signature), "git": _git(root),
             "folders": [str(f) for f in folders], "inputs": inputs, "outputs": outputs,
             "result": {**result, "problems": [[p.path, p.line, p.message, p.hint, p.severity]
